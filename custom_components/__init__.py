@@ -1,0 +1,1 @@
+"""Custom components namespace (kept so tests import this package first)."""

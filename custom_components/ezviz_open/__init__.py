@@ -1,0 +1,1 @@
+"""The EZVIZ Open Platform integration."""

@@ -1,0 +1,1 @@
+"""Tests for the EZVIZ Open Platform integration, client and simulator."""
