@@ -1,0 +1,23 @@
+"""A stateful EZVIZ Open Platform simulator on loopback (tests, benchmarks, demo).
+
+Imports nothing from ``custom_components``. See ``simulator/README.md``.
+"""
+
+from __future__ import annotations
+
+from .app import RecordedRequest, Simulator, TokenRecord
+from .background import BackgroundSimulator
+from .errors import ApiError
+from .faults import FaultRule, Faults
+from .fleet import generate_fleet
+
+__all__ = [
+    "ApiError",
+    "BackgroundSimulator",
+    "FaultRule",
+    "Faults",
+    "RecordedRequest",
+    "Simulator",
+    "TokenRecord",
+    "generate_fleet",
+]

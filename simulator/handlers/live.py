@@ -1,0 +1,102 @@
+"""Live addresses: obtain and invalidate play addresses pointing at the simulator."""
+
+from __future__ import annotations
+
+import time as _time
+from typing import Any
+
+from ..context import NO_DATA, RequestContext
+from ..errors import ApiError
+from ..state import LiveAddress
+from . import route
+from .devices import channel_online
+
+_MAX_EXPIRE = 720 * 86400
+
+
+def _url(
+    ctx: RequestContext, serial: str, chan: int, protocol: int, params: str
+) -> str:
+    host = ctx.base_url.split("://", 1)[-1]
+    if protocol == 1:
+        return f"ezopen://open.ezviz.com/{serial}/{chan}.hd.live"
+    if protocol == 2:
+        return ctx.url(f"/_sim/live/{serial}/{chan}/index.m3u8?{params}")
+    if protocol == 3:
+        return f"rtmp://{host.split(':')[0]}:1935/live/{serial}_{chan}?{params}"
+    return ctx.url(f"/_sim/live/{serial}/{chan}/stream.flv?{params}")
+
+
+@route("/api/lapp/live/address/get")
+async def address_get(ctx: RequestContext) -> dict[str, Any]:
+    """Obtain Play Address (protocol 1 ezopen, 2 HLS, 3 RTMP, 4 FLV)."""
+    dev = ctx.device()
+    chan = ctx.channel(dev)
+    protocol = ctx.int_param("protocol", default=1, choices=(1, 2, 3, 4))
+    quality = ctx.int_param("quality", default=1, choices=(1, 2))
+    kind = ctx.int_param("type", default=1, choices=(1, 2, 3))
+    expire = ctx.int_param("expireTime", default=86400, lo=30, hi=_MAX_EXPIRE)
+    code = ctx.param("code")
+    assert protocol is not None
+    assert quality is not None
+    assert expire is not None
+    for name in ("startTime", "stopTime"):
+        value = ctx.param(name)
+        if value is not None:
+            try:
+                _time.strptime(value, "%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                raise ApiError(10001, f"{name} format is incorrect") from None
+    if not dev.online or not channel_online(dev, chan):
+        raise ApiError(20007)
+    if dev.is_encrypt:
+        if code is None:
+            raise ApiError(60019)
+        if code != dev.encrypt_password:
+            raise ApiError(20010)
+    url_id = str(512628410958159872 + ctx.state.next_id())
+    expire_at = ctx.now + expire
+    params = f"expire={int(expire_at)}&id={url_id}&q={quality}&t={kind}"
+    url = _url(ctx, dev.serial, chan.no, protocol, params)
+    if protocol == 1:
+        if quality == 2:
+            url = url.replace(".hd.live", ".live")
+        if kind == 2:
+            url = url.replace(".live", ".rec")
+        elif kind == 3:
+            url = url.replace(".live", ".cloud.rec")
+    ctx.state.live_addresses[url_id] = LiveAddress(
+        url_id=url_id,
+        serial=dev.serial,
+        channel_no=chan.no,
+        protocol=protocol,
+        url=url,
+        expire_at=expire_at,
+    )
+    return {
+        "id": url_id,
+        "url": url,
+        "expireTime": _time.strftime("%Y-%m-%d %H:%M:%S", _time.gmtime(expire_at)),
+    }
+
+
+@route("/api/lapp/live/address/disable")
+async def address_disable(ctx: RequestContext) -> Any:
+    """Invalidate Play Address (one by urlId, or all of the channel)."""
+    dev = ctx.device()
+    chan = ctx.channel(dev)
+    url_id = ctx.param("urlId")
+    addresses = ctx.state.live_addresses
+    if url_id is not None:
+        rec = addresses.get(url_id)
+        if rec is None or rec.serial != dev.serial:
+            raise ApiError(10001, "urlId does not exist")
+        del addresses[url_id]
+        return NO_DATA
+    for key in [
+        k
+        for k, v in addresses.items()
+        if v.serial == dev.serial and v.channel_no == chan.no
+    ]:
+        del addresses[key]
+    return NO_DATA
