@@ -8,6 +8,7 @@ values (or ``None``), so a model never fails on an unexpected type.
 from __future__ import annotations
 
 from collections.abc import Mapping
+import math
 from typing import Any
 
 
@@ -26,12 +27,12 @@ def as_str(value: Any) -> str | None:
 
 def as_int(value: Any) -> int | None:
     """Return an int from an int, a float, or a numeric string ("12", "12%")."""
-    if value is None or isinstance(value, bool):
-        return int(value) if isinstance(value, bool) else None
-    if isinstance(value, int):
-        return value
+    if value is None:
+        return None
+    if isinstance(value, int):  # bool is an int: True -> 1
+        return int(value)
     if isinstance(value, float):
-        return int(value) if value == value else None  # NaN check
+        return int(value) if math.isfinite(value) else None
     if isinstance(value, str):
         text = value.strip().rstrip("%").strip()
         if not text:
