@@ -1,1 +1,185 @@
 """The EZVIZ Open Platform integration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from .api import EzvizOpenClient, TokenInfo
+from .config_flow import base_url_for
+from .const import (
+    CONF_ACCOUNT_INTERVAL,
+    CONF_APP_KEY,
+    CONF_APP_SECRET,
+    CONF_DETAIL_INTERVAL,
+    CONF_TOKEN,
+    DEFAULT_ACCOUNT_INTERVAL,
+    DEFAULT_DETAIL_INTERVAL,
+    DOMAIN,
+)
+from .coordinator import (
+    AccountCoordinator,
+    CapabilityStore,
+    DetailCoordinator,
+    RateLimitState,
+    async_remove_capability_store,
+)
+from .entity import current_identifiers
+
+PLATFORMS: list[Platform] = [
+    Platform.ALARM_CONTROL_PANEL,
+    Platform.BINARY_SENSOR,
+    Platform.SWITCH,
+]
+
+
+@dataclass
+class EzvizOpenData:
+    """What an entry holds while it is loaded."""
+
+    client: EzvizOpenClient
+    account: AccountCoordinator
+    detail: DetailCoordinator
+    capabilities: CapabilityStore
+    rate_limit: RateLimitState
+    #: The options the entry was set up with (a change reloads the entry).
+    options: MappingProxyType[str, Any]
+
+
+type EzvizOpenConfigEntry = ConfigEntry[EzvizOpenData]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> bool:
+    """Set up an EZVIZ Open Platform account."""
+
+    @callback
+    def _store_token(token: TokenInfo) -> None:
+        # Kept with the entry so that a restart reuses it: minting costs quota.
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_TOKEN: token.as_dict()}
+        )
+
+    client = EzvizOpenClient(
+        async_get_clientsession(hass),
+        entry.data[CONF_APP_KEY],
+        entry.data[CONF_APP_SECRET],
+        base_url=base_url_for(entry.data),
+        token=TokenInfo.from_dict(entry.data.get(CONF_TOKEN) or {}),
+        on_token=_store_token,
+    )
+    rate_limit = RateLimitState(hass, entry.entry_id)
+    capabilities = CapabilityStore(hass, entry, client)
+    account = AccountCoordinator(
+        hass,
+        entry,
+        client,
+        rate_limit,
+        capabilities,
+        timedelta(
+            seconds=entry.options.get(CONF_ACCOUNT_INTERVAL, DEFAULT_ACCOUNT_INTERVAL)
+        ),
+    )
+    detail = DetailCoordinator(
+        hass,
+        entry,
+        client,
+        rate_limit,
+        account,
+        timedelta(
+            minutes=entry.options.get(CONF_DETAIL_INTERVAL, DEFAULT_DETAIL_INTERVAL)
+        ),
+    )
+    await account.async_config_entry_first_refresh()
+
+    entry.runtime_data = EzvizOpenData(
+        client=client,
+        account=account,
+        detail=detail,
+        capabilities=capabilities,
+        rate_limit=rate_limit,
+        options=MappingProxyType(dict(entry.options)),
+    )
+
+    @callback
+    def _sync_registry() -> None:
+        _async_sync_device_registry(hass, entry)
+
+    _sync_registry()
+    entry.async_on_unload(account.async_add_listener(_sync_registry))
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Entities have registered what they read: fetch it once now, in the
+    # background, then at the detail cadence.
+    entry.async_create_background_task(
+        hass, detail.async_refresh(), f"{DOMAIN} first detail refresh"
+    )
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> bool:
+    """Unload an entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> None:
+    """Delete what the entry stored besides itself."""
+    await async_remove_capability_store(hass, entry.entry_id)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: EzvizOpenConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Allow removing a device only once it left the account."""
+    current = current_identifiers(entry.runtime_data.account.data)
+    return not any(
+        domain == DOMAIN and identifier in current
+        for domain, identifier in device.identifiers
+    )
+
+
+async def _async_options_updated(
+    hass: HomeAssistant, entry: EzvizOpenConfigEntry
+) -> None:
+    """Reload when the options changed (not when the stored token did)."""
+    if dict(entry.options) != dict(entry.runtime_data.options):
+        await hass.config_entries.async_reload(entry.entry_id)
+
+
+@callback
+def _async_sync_device_registry(
+    hass: HomeAssistant, entry: EzvizOpenConfigEntry
+) -> None:
+    """Remove devices that left the account; follow names and firmware."""
+    data = entry.runtime_data.account.data
+    current = current_identifiers(data)
+    registry = dr.async_get(hass)
+    gone: set[str] = set()
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        identifiers = {
+            identifier for domain, identifier in device.identifiers if domain == DOMAIN
+        }
+        if not identifiers:
+            continue
+        if not identifiers & current.keys():
+            registry.async_update_device(
+                device.id, remove_config_entry_id=entry.entry_id
+            )
+            gone |= identifiers
+            continue
+        version = next(
+            (current[i] for i in identifiers if current.get(i) is not None), None
+        )
+        if version is not None and device.sw_version != version:
+            registry.async_update_device(device.id, sw_version=version)
+    if gone:
+        entry.runtime_data.capabilities.async_forget(gone)
+        entry.runtime_data.detail.async_forget(gone)

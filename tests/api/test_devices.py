@@ -423,3 +423,22 @@ def test_status_parsing_is_lenient() -> None:
     assert status.cloud_status is None
     assert status.nvr_disks is None
     assert status.raw["newField"] is True
+
+
+def test_device_times_are_lenient() -> None:
+    from custom_components.ezviz_open.api.devices import Device
+
+    as_text = Device.from_api(
+        {"deviceSerial": "X1", "updateTime": "2017-09-01 15:30:45"}
+    )
+    assert as_text.update_time == datetime(2017, 9, 1, 15, 30, 45)
+    as_ms = Device.from_api({"deviceSerial": "X1", "updateTime": "1700000000000"})
+    as_s = Device.from_api({"deviceSerial": "X1", "updateTime": 1700000000})
+    assert as_ms.update_time == as_s.update_time == datetime.fromtimestamp(1.7e9, UTC)
+    broken = Device.from_api(
+        {"updateTime": "yesterday", "signal": "64%", "status": "x"}
+    )
+    assert broken.update_time is None
+    assert broken.signal == 64
+    assert broken.online is None
+    assert broken.serial == ""

@@ -202,3 +202,11 @@ def test_live_address_parsing_is_lenient() -> None:
     assert LiveAddress.from_api({"url": "u", "expireTime": "2022-11-16 06:02:17"}) == (
         LiveAddress(url="u", expire_time=datetime(2022, 11, 16, 6, 2, 17))
     )
+
+
+def test_live_address_repr_hides_the_url() -> None:
+    address = LiveAddress.from_api(
+        {"url": "https://x/F1_1_1.m3u8?t=secret-token", "id": "7"}
+    )
+    assert "secret-token" not in repr(address)
+    assert "id='7'" in repr(address)

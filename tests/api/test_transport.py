@@ -45,6 +45,8 @@ from simulator.fleet import generate_fleet
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
 
+    from custom_components.ezviz_open.api import EzvizOpenClient
+
 DEVICE_LIST = "/api/lapp/device/list"
 SWITCH_GET = "/api/v3/device/switchStatus/get"
 SWITCH_SET = "/api/v3/device/switchStatus/set"
@@ -1069,3 +1071,12 @@ async def test_logs_hold_no_secret_or_token(
     for token in minted_tokens:
         assert token.access_token not in text
         assert token.access_token[3:15] not in text
+
+
+async def test_composite_client_uses_the_transport(
+    simulator: Simulator, client: EzvizOpenClient
+) -> None:
+    """The assembled EzvizOpenClient pages the device list through this transport."""
+    devices = await client.list_devices()
+    assert len(devices) == len(simulator.state.devices)
+    assert simulator.count(TOKEN_PATH) == 1

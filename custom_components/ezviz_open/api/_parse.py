@@ -68,7 +68,7 @@ def as_bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        return value != 0
+        return value > 0  # -1/-2 mean "not reported/not supported"
     if isinstance(value, str):
         text = value.strip().lower()
         if text in ("1", "true", "on", "yes"):
@@ -109,14 +109,14 @@ def is_supported(value: Any) -> bool:
     if value is None or isinstance(value, bool):
         return bool(value)
     if isinstance(value, int | float):
-        return value != 0
+        return value > 0  # -1/-2 mean "not reported/not supported"
     if isinstance(value, str):
         text = value.strip()
         if not text:
             return False
         number = as_int(text) if "," not in text else None
         if number is not None and text.lstrip("-").isdigit():
-            return number != 0
+            return number > 0
         return text not in ("0", "-1", "-2")
     if isinstance(value, list | tuple | Mapping):
         return len(value) > 0

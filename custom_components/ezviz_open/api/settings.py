@@ -366,7 +366,7 @@ class SettingsMixin(BaseClient):
         """Turn sound source positioning on or off."""
         await self._set_switch(PATH_SSL_SET, serial, enabled, channel)
 
-    async def get_microphone(self, serial: str, channel: int = 1) -> SwitchStatus:
+    async def get_microphone(self, serial: str, *, channel: int = 1) -> SwitchStatus:
         """Get the microphone (audio in the video) switch of one channel.
 
         The cloud answers with one entry per channel; ``channel`` picks one.

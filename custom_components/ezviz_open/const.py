@@ -1,0 +1,63 @@
+"""Constants of the EZVIZ Open Platform integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+DOMAIN: Final = "ezviz_open"
+LOGGER = logging.getLogger(__package__)
+
+# Entry data
+CONF_APP_KEY: Final = "app_key"
+CONF_APP_SECRET: Final = "app_secret"  # noqa: S105
+CONF_REGION: Final = "region"
+CONF_TOKEN: Final = "token"  # noqa: S105
+# The custom URL itself uses homeassistant.const.CONF_URL ("url").
+
+REGION_GLOBAL: Final = "global"
+REGION_CHINA: Final = "china"
+REGION_CUSTOM: Final = "custom"
+REGIONS: Final = (REGION_GLOBAL, REGION_CHINA, REGION_CUSTOM)
+REGION_URLS: Final = {
+    REGION_GLOBAL: "https://open.ezvizlife.com",
+    REGION_CHINA: "https://open.ys7.com",
+}
+
+# Options
+CONF_ACCOUNT_INTERVAL: Final = "account_interval"
+CONF_DETAIL_INTERVAL: Final = "detail_interval"
+CONF_STREAM_PROTOCOL: Final = "stream_protocol"
+CONF_STREAM_QUALITY: Final = "stream_quality"
+CONF_VERIFICATION_CODES: Final = "verification_codes"
+
+PROTOCOL_HLS: Final = "hls"
+PROTOCOL_RTMP: Final = "rtmp"
+PROTOCOL_FLV: Final = "flv"
+STREAM_PROTOCOLS: Final = (PROTOCOL_HLS, PROTOCOL_RTMP, PROTOCOL_FLV)
+QUALITY_HD: Final = "hd"
+QUALITY_SMOOTH: Final = "smooth"
+STREAM_QUALITIES: Final = (QUALITY_HD, QUALITY_SMOOTH)
+
+# Cadences; see coordinator.py for what each costs in requests per day.
+DEFAULT_ACCOUNT_INTERVAL: Final = 60  # seconds
+MIN_ACCOUNT_INTERVAL: Final = 30
+MAX_ACCOUNT_INTERVAL: Final = 3600
+DEFAULT_DETAIL_INTERVAL: Final = 60  # minutes
+MIN_DETAIL_INTERVAL: Final = 10
+MAX_DETAIL_INTERVAL: Final = 24 * 60
+DEFAULT_STREAM_PROTOCOL: Final = PROTOCOL_HLS
+DEFAULT_STREAM_QUALITY: Final = QUALITY_HD
+
+#: The camera list (channel names, NVR channel state, cover pictures) changes
+#: rarely; it is read again at most this often unless the device list shows a
+#: change (a device added, removed, renamed, going on/offline, new firmware).
+CAMERA_LIST_MAX_AGE: Final = timedelta(hours=1)
+
+#: While the cloud refuses calls for rate or quota (10029 / 10007), each
+#: cadence waits at least this long, doubling up to the maximum.
+RATE_LIMIT_BACKOFF_MIN: Final = timedelta(minutes=5)
+RATE_LIMIT_BACKOFF_MAX: Final = timedelta(hours=1)
+
+ISSUE_RATE_LIMITED: Final = "rate_limited"

@@ -1,0 +1,194 @@
+"""Base entities of the EZVIZ Open Platform integration.
+
+One Home Assistant device per EZVIZ device; the channels of a multi-channel
+device (an NVR) are devices of their own, linked ``via_device`` to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .api.system import DeviceCapabilities
+from .const import DOMAIN
+from .coordinator import AccountCoordinator, AccountData, DetailTopic
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.entity_platform import AddEntitiesCallback
+
+    from . import EzvizOpenConfigEntry, EzvizOpenData
+    from .api.devices import Camera, Device
+
+MANUFACTURER = "EZVIZ"
+
+
+def channel_identifier(serial: str, channel: int) -> str:
+    """Device registry identifier of one channel of a multi-channel device."""
+    return f"{serial}_{channel}"
+
+
+def current_identifiers(data: AccountData | None) -> dict[str, str | None]:
+    """Return the account's device identifiers -> their firmware version."""
+    if data is None:
+        return {}
+    current: dict[str, str | None] = {}
+    for serial, device in data.devices.items():
+        current[serial] = device.version
+        if data.is_multichannel(serial):
+            for camera in data.channels(serial):
+                current[channel_identifier(serial, camera.channel)] = None
+    return current
+
+
+class EzvizEntity(CoordinatorEntity[AccountCoordinator]):
+    """An entity of an EZVIZ device, or of one channel of a multi-channel device.
+
+    Available while the account is read and the device (or channel) is online.
+    """
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        data: EzvizOpenData,
+        serial: str,
+        key: str,
+        channel: int | None = None,
+    ) -> None:
+        """Attach the entity to its device."""
+        super().__init__(data.account)
+        self.runtime = data
+        self.serial = serial
+        self.channel = channel
+        device = self.device
+        if channel is None:
+            self._attr_unique_id = f"{serial}_{key}"
+            self._attr_device_info = DeviceInfo(
+                identifiers={(DOMAIN, serial)},
+                manufacturer=MANUFACTURER,
+                model=(device.model or device.device_type) if device else None,
+                name=(device.name if device else None) or serial,
+                serial_number=serial,
+                sw_version=device.version if device else None,
+            )
+        else:
+            camera = self.camera
+            identifier = channel_identifier(serial, channel)
+            self._attr_unique_id = f"{identifier}_{key}"
+            self._attr_device_info = DeviceInfo(
+                identifiers={(DOMAIN, identifier)},
+                manufacturer=MANUFACTURER,
+                name=(camera.name if camera else None) or f"{serial} {channel}",
+                serial_number=camera.ipc_serial if camera else None,
+                via_device=(DOMAIN, serial),
+            )
+
+    @property
+    def device(self) -> Device | None:
+        """The device as last listed."""
+        data = self.coordinator.data
+        return data.devices.get(self.serial) if data is not None else None
+
+    @property
+    def camera(self) -> Camera | None:
+        """The entity's channel as last listed (None for device entities)."""
+        data = self.coordinator.data
+        if data is None or self.channel is None:
+            return None
+        return data.camera(self.serial, self.channel)
+
+    @property
+    def capabilities(self) -> DeviceCapabilities:
+        """The device's capability set."""
+        return self.runtime.capabilities.get(self.serial) or DeviceCapabilities()
+
+    @property
+    def online(self) -> bool:
+        """Whether the device (or the channel) is online."""
+        device = self.device
+        if device is None or device.online is False:
+            return False
+        if self.channel is not None:
+            camera = self.camera
+            return camera is not None and camera.online is not False
+        return True
+
+    @property
+    def available(self) -> bool:
+        """Available while the account is read and the device is online."""
+        return super().available and self.online
+
+
+class EzvizDetailEntity(EzvizEntity):
+    """An entity whose state comes from a per-device endpoint (``topic``)."""
+
+    topic: DetailTopic
+
+    async def async_added_to_hass(self) -> None:
+        """Register what this entity reads and follow the detail cadence."""
+        await super().async_added_to_hass()
+        detail = self.runtime.detail
+        self.async_on_remove(detail.async_register(self.serial, self.topic))
+        self.async_on_remove(detail.async_add_listener(self._handle_coordinator_update))
+
+    @property
+    def detail_value(self) -> Any:
+        """The last value read for this entity's topic."""
+        return self.runtime.detail.value(self.serial, self.topic)
+
+    @property
+    def available(self) -> bool:
+        """Available once its endpoint has been read, while the device is online."""
+        return (
+            super().available
+            and self.runtime.detail.last_update_success
+            and self.detail_value is not None
+        )
+
+
+type EntityFactory = Callable[[EzvizOpenData, str], Iterable[EzvizEntity]]
+
+
+@callback
+def async_setup_device_entities(
+    entry: EzvizOpenConfigEntry,
+    async_add_entities: AddEntitiesCallback,
+    factory: EntityFactory,
+) -> None:
+    """Add a platform's entities now, and for devices that appear later.
+
+    ``factory`` gets each device whose capabilities are known; it runs again
+    for a device only when its capability set changes (new firmware).
+    """
+    data = entry.runtime_data
+    seen: dict[str, DeviceCapabilities] = {}
+    known: dict[str, set[str | None]] = {}
+
+    @callback
+    def _add_new() -> None:
+        account = data.account.data
+        new: list[EzvizEntity] = []
+        for serial in account.devices:
+            caps = data.capabilities.get(serial)
+            if caps is None or seen.get(serial) is caps:
+                continue
+            seen[serial] = caps
+            ids = known.setdefault(serial, set())
+            for entity in factory(data, serial):
+                if entity.unique_id not in ids:
+                    ids.add(entity.unique_id)
+                    new.append(entity)
+        for serial in set(seen) - set(account.devices):
+            # Gone from the account (its entities go with its device): if it
+            # comes back, it gets its entities again.
+            del seen[serial]
+            known.pop(serial, None)
+        if new:
+            async_add_entities(new)
+
+    _add_new()
+    entry.async_on_unload(data.account.async_add_listener(_add_new))

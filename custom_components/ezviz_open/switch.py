@@ -1,0 +1,224 @@
+"""Switches of EZVIZ devices, each from one description.
+
+A description says from which capability the switch exists, which per-device
+endpoint (detail topic) it reads, how to read its value from that reply, how
+to write it, and what the reply would look like after a successful write (so
+the new state shows at once; a read of that one endpoint confirms it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.exceptions import ServiceValidationError
+
+from .api.device_config import SwitchType
+from .const import CONF_VERIFICATION_CODES, DOMAIN
+from .coordinator import DetailTopic
+from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
+from .helpers import ezviz_exception_handler
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from . import EzvizOpenConfigEntry, EzvizOpenData
+    from .api import EzvizOpenClient
+    from .api.system import DeviceCapabilities
+
+PARALLEL_UPDATES = 1
+
+
+def _enabled(value: Any) -> bool | None:
+    return getattr(value, "enabled", None)
+
+
+def _with_enabled(value: Any, on: bool) -> Any:
+    return replace(value, enabled=on)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EzvizSwitchEntityDescription(SwitchEntityDescription):
+    """A switch read from one detail topic."""
+
+    topic: DetailTopic
+    exists_fn: Callable[[DeviceCapabilities], bool]
+    value_fn: Callable[[Any], bool | None] = _enabled
+    set_fn: Callable[[EzvizOpenClient, str, bool], Awaitable[None]]
+    #: The topic's value after a successful write.
+    written_fn: Callable[[Any, bool], Any] = _with_enabled
+
+
+SWITCHES: tuple[EzvizSwitchEntityDescription, ...] = (
+    EzvizSwitchEntityDescription(
+        key="privacy",
+        translation_key="privacy",
+        topic=DetailTopic.STATUS,
+        exists_fn=lambda caps: caps.support_privacy,
+        value_fn=lambda status: status.privacy,
+        set_fn=lambda client, serial, on: client.set_privacy(serial, on),
+        written_fn=lambda status, on: replace(status, privacy=on),
+    ),
+    EzvizSwitchEntityDescription(
+        key="microphone",
+        translation_key="microphone",
+        entity_category=EntityCategory.CONFIG,
+        topic=DetailTopic.MICROPHONE,
+        exists_fn=lambda caps: caps.support_audio_onoff,
+        set_fn=lambda client, serial, on: client.set_microphone(serial, on),
+    ),
+    EzvizSwitchEntityDescription(
+        key="infrared",
+        translation_key="infrared",
+        entity_category=EntityCategory.CONFIG,
+        topic=DetailTopic.INFRARED,
+        exists_fn=lambda caps: caps.support_close_infrared_light,
+        set_fn=lambda client, serial, on: client.set_infrared(serial, on),
+    ),
+    EzvizSwitchEntityDescription(
+        key="motion_light",
+        translation_key="motion_light",
+        entity_category=EntityCategory.CONFIG,
+        topic=DetailTopic.MOTION_LIGHT,
+        exists_fn=lambda caps: caps.support_alarm_light,
+        set_fn=lambda client, serial, on: client.set_switch_status(
+            serial, SwitchType.MOTION_TRIGGERED_LIGHT, on
+        ),
+    ),
+    # Rarely changed: disabled by default, so that they cost no requests
+    # unless a user enables them.
+    EzvizSwitchEntityDescription(
+        key="sound_localization",
+        translation_key="sound_localization",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        topic=DetailTopic.SOUND_LOCALIZATION,
+        exists_fn=lambda caps: caps.support_ssl,
+        set_fn=lambda client, serial, on: client.set_sound_localization(serial, on),
+    ),
+    EzvizSwitchEntityDescription(
+        key="prompt_sound",
+        translation_key="prompt_sound",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        topic=DetailTopic.PROMPT_SOUND,
+        # Voice prompts accompany Wi-Fi configuration.
+        exists_fn=lambda caps: caps.supports("support_wifi"),
+        set_fn=lambda client, serial, on: client.set_prompt_sound(serial, on),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EzvizOpenConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the switches each device's capabilities allow."""
+
+    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
+        caps = data.capabilities.get(serial)
+        if caps is None:
+            return []
+        entities: list[EzvizEntity] = [
+            EzvizSwitch(data, serial, description)
+            for description in SWITCHES
+            if description.exists_fn(caps)
+        ]
+        if caps.support_encrypt:
+            entities.append(EzvizEncryptionSwitch(data, serial))
+        return entities
+
+    async_setup_device_entities(entry, async_add_entities, _entities)
+
+
+class EzvizSwitch(EzvizDetailEntity, SwitchEntity):
+    """A switch read from a per-device endpoint."""
+
+    entity_description: EzvizSwitchEntityDescription
+
+    def __init__(
+        self,
+        data: EzvizOpenData,
+        serial: str,
+        description: EzvizSwitchEntityDescription,
+    ) -> None:
+        """Set up the switch."""
+        self.entity_description = description
+        self.topic = description.topic
+        super().__init__(data, serial, description.key)
+
+    @property
+    def is_on(self) -> bool | None:
+        """The switch's state, None when the device did not report it."""
+        value = self.detail_value
+        return None if value is None else self.entity_description.value_fn(value)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the switch on."""
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the switch off."""
+        await self._async_set(False)
+
+    @ezviz_exception_handler
+    async def _async_set(self, on: bool) -> None:
+        await self.entity_description.set_fn(self.runtime.client, self.serial, on)
+        detail = self.runtime.detail
+        if (value := self.detail_value) is not None:
+            detail.async_set_value(
+                self.serial, self.topic, self.entity_description.written_fn(value, on)
+            )
+        await detail.async_refresh_device(self.serial, {self.topic})
+
+
+class EzvizEncryptionSwitch(EzvizEntity, SwitchEntity):
+    """Video encryption, from the device list.
+
+    Turning it off needs the device's verification code (from the options).
+    """
+
+    _attr_entity_category = EntityCategory.CONFIG
+    _attr_translation_key = "encryption"
+
+    def __init__(self, data: EzvizOpenData, serial: str) -> None:
+        """Set up the switch."""
+        super().__init__(data, serial, "encryption")
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the device encrypts its video."""
+        device = self.device
+        return device.encrypted if device else None
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Encrypt the video."""
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Stop encrypting the video (needs the verification code)."""
+        code = (
+            self.coordinator.config_entry.options.get(CONF_VERIFICATION_CODES, {})
+        ).get(self.serial)
+        if not code:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="verification_code_missing",
+                translation_placeholders={"serial": self.serial},
+            )
+        await self._async_set(False, code)
+
+    @ezviz_exception_handler
+    async def _async_set(self, on: bool, code: str | None = None) -> None:
+        client = self.runtime.client
+        if on:
+            await client.enable_encryption(self.serial)
+        else:
+            await client.disable_encryption(self.serial, code or "")
+        self.coordinator.async_set_device(self.serial, encrypted=on)

@@ -1,0 +1,100 @@
+"""Fixtures of the integration tests: the simulator and a loaded entry.
+
+Everything talks to the simulator over real loopback HTTP, so every test
+that reaches it requests ``socket_enabled`` (through ``simulator``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.const import CONF_URL
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+
+from custom_components.ezviz_open.const import (
+    CONF_APP_KEY,
+    CONF_APP_SECRET,
+    CONF_REGION,
+    DOMAIN,
+    REGION_CUSTOM,
+)
+from simulator import Simulator
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from homeassistant.core import HomeAssistant
+    from syrupy.assertion import SnapshotAssertion
+
+TOKEN_PATH = "/api/lapp/token/get"
+DEVICE_LIST_PATH = "/api/lapp/device/list"
+CAMERA_LIST_PATH = "/api/lapp/camera/list"
+CAPACITY_PATH = "/api/lapp/device/capacity"
+STATUS_PATH = "/api/lapp/device/status/get"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load the integration from custom_components."""
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncIterator[Simulator]:
+    """The demo account on loopback."""
+    async with Simulator(fleet="demo") as sim:
+        yield sim
+
+
+@pytest.fixture
+def entry_data(simulator: Simulator) -> dict[str, str]:
+    """Entry data pointing at the simulator."""
+    return {
+        CONF_APP_KEY: simulator.app_key,
+        CONF_APP_SECRET: simulator.app_secret,
+        CONF_REGION: REGION_CUSTOM,
+        CONF_URL: simulator.base_url,
+    }
+
+
+@pytest.fixture
+def mock_config_entry(
+    simulator: Simulator, entry_data: dict[str, str]
+) -> MockConfigEntry:
+    """An entry of the simulator's account (not yet added)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="EZVIZ Open Platform",
+        unique_id=simulator.app_key,
+        data=entry_data,
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The entry, set up against the simulator."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return mock_config_entry
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create every entity enabled, also those disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots serialized like Home Assistant core's (stable ids and times)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)

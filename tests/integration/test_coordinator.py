@@ -1,0 +1,209 @@
+"""Cadences, request budget, rate limits, offline and changing devices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.ezviz_open.const import DOMAIN
+
+from .conftest import (
+    CAMERA_LIST_PATH,
+    CAPACITY_PATH,
+    DEVICE_LIST_PATH,
+    STATUS_PATH,
+    TOKEN_PATH,
+)
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+
+    from simulator import Simulator
+
+
+async def _advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_requests_per_hour(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """An hour at default options: the request budget of the demo fleet.
+
+    device/list every minute (60), camera/list once (hourly), and one detail
+    round: only the endpoints enabled entities read, for online devices
+    (Living Room: status, microphone, infrared; Garden and Driveway: the
+    motion light switch; Bedroom is offline). No token, no capabilities.
+    That is 66 per hour, 1,584 per day.
+    """
+    simulator.reset_log()
+    for _ in range(60):
+        await _advance(hass, freezer, 60)
+    counts = simulator.counts()
+    assert counts.pop(DEVICE_LIST_PATH) == 60
+    assert counts.pop(CAMERA_LIST_PATH) == 1
+    assert counts == {
+        STATUS_PATH: 1,
+        "/api/lapp/camera/video/sound/status": 1,
+        "/api/lapp/device/infrared/switch/get": 1,
+        "/api/v3/device/switchStatus/get": 2,
+    }
+    assert simulator.count(TOKEN_PATH) == 0
+    assert simulator.count(CAPACITY_PATH) == 0
+
+
+async def test_offline_device(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """An offline device makes only its own entities unavailable."""
+    assert hass.states.get("switch.living_room_privacy_mode").state == STATE_OFF
+    simulator.set_online("C6N000001", False)
+    await _advance(hass, freezer, 60)
+    assert hass.states.get("binary_sensor.living_room_connectivity").state == STATE_OFF
+    assert hass.states.get("switch.living_room_privacy_mode").state == STATE_UNAVAILABLE
+    assert (
+        hass.states.get("alarm_control_panel.living_room_arming").state
+        == STATE_UNAVAILABLE
+    )
+    assert hass.states.get("alarm_control_panel.driveway_arming").state == "armed_away"
+    assert hass.states.get("binary_sensor.driveway_connectivity").state == STATE_ON
+    simulator.set_online("C6N000001", True)
+    await _advance(hass, freezer, 60)
+    assert hass.states.get("switch.living_room_privacy_mode").state == STATE_OFF
+
+
+@pytest.mark.parametrize("code", [10029, 10007])
+async def test_rate_limit_keeps_state_and_backs_off(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    code: int,
+) -> None:
+    """A refusal keeps the last state, backs off, logs once, raises an issue."""
+    entry = init_integration
+    issue_registry = ir.async_get(hass)
+    rule = simulator.faults.error(DEVICE_LIST_PATH, code)
+    simulator.reset_log()
+    await _advance(hass, freezer, 60)
+    assert hass.states.get("alarm_control_panel.living_room_arming").state == "disarmed"
+    issue = issue_registry.async_get_issue(DOMAIN, f"rate_limited_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_key == (
+        "quota_exhausted" if code == 10007 else "rate_limited"
+    )
+    account = entry.runtime_data.account
+    assert account.update_interval == timedelta(minutes=5)
+    # Backing off: no call during the next four minutes, then one.
+    for _ in range(4):
+        await _advance(hass, freezer, 60)
+    assert simulator.count(DEVICE_LIST_PATH) == 1
+    await _advance(hass, freezer, 60)
+    assert simulator.count(DEVICE_LIST_PATH) == 2
+    assert account.update_interval == timedelta(minutes=10)
+    assert caplog.text.count("refused calls") == 1
+    # Accepted again: normal cadence, issue gone.
+    simulator.faults.remove(rule)
+    await _advance(hass, freezer, 600)
+    assert account.update_interval == timedelta(seconds=60)
+    assert (
+        issue_registry.async_get_issue(DOMAIN, f"rate_limited_{entry.entry_id}") is None
+    )
+    assert hass.states.get("alarm_control_panel.living_room_arming").state == "disarmed"
+
+
+async def test_transient_failure_marks_unavailable(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A failed account read is retried at the next cadence."""
+    simulator.faults.error(DEVICE_LIST_PATH, 49999, times=1)
+    await _advance(hass, freezer, 60)
+    assert hass.states.get("binary_sensor.living_room_connectivity").state == (
+        STATE_UNAVAILABLE
+    )
+    await _advance(hass, freezer, 60)
+    assert hass.states.get("binary_sensor.living_room_connectivity").state == STATE_ON
+
+
+async def test_auth_failure_while_running_starts_reauth(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A token the cloud stops accepting, and a secret it refuses: reauth."""
+    simulator.set_app_secret("changed")
+    simulator.expire_tokens()
+    await _advance(hass, freezer, 60)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_devices_added_and_removed(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A new device gets entities without a reload; a removed one leaves."""
+    simulator.state.devices["C3W000010"] = simulator.state.unowned.pop("C3W000010")
+    del simulator.state.devices["C8C000006"]
+    simulator.reset_log()
+    await _advance(hass, freezer, 60)
+    assert simulator.count(CAMERA_LIST_PATH) == 1
+    assert simulator.count(CAPACITY_PATH) == 1
+    new = device_registry.async_get_device(identifiers={(DOMAIN, "C3W000010")})
+    assert new is not None
+    entities = er.async_entries_for_device(er.async_get(hass), new.id)
+    assert {entity.domain for entity in entities} == {
+        "alarm_control_panel",
+        "binary_sensor",
+    }
+    assert device_registry.async_get_device(identifiers={(DOMAIN, "C8C000006")}) is None
+    assert hass.states.get("switch.driveway_video_encryption") is None
+
+
+async def test_firmware_change_rereads_capabilities(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A new firmware version reads that device's capabilities again."""
+    device = simulator.state.devices["C1C000007"]
+    device.upgrade.current = "V5.3.0 build 230101"
+    simulator.reset_log()
+    await _advance(hass, freezer, 60)
+    capacity = [r for r in simulator.requests if r.path == CAPACITY_PATH]
+    assert [r.form["deviceSerial"] for r in capacity] == ["C1C000007"]
+    entry = device_registry.async_get_device(identifiers={(DOMAIN, "C1C000007")})
+    assert entry.sw_version == "V5.3.0 build 230101"
