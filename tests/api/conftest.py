@@ -21,10 +21,23 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-async def simulator(socket_enabled: None) -> AsyncIterator[Simulator]:
+async def simulator(
+    socket_enabled: None, exercised_endpoints: set[tuple[str, str]]
+) -> AsyncIterator[Simulator]:
     """A simulator with the demo fleet on 127.0.0.1 (ephemeral port)."""
     async with Simulator(fleet="demo") as sim:
         yield sim
+        exercised_endpoints.update(
+            (request.method, request.path)
+            for request in sim.requests
+            if request.code == 200
+        )
+
+
+@pytest.fixture(scope="session")
+def exercised_endpoints() -> set[tuple[str, str]]:
+    """(method, path) of every request the simulators answered with success."""
+    return set()
 
 
 @pytest.fixture
