@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .api import EzvizOpenClient, TokenInfo
@@ -33,12 +33,25 @@ from .coordinator import (
     async_remove_capability_store,
 )
 from .entity import current_identifiers
+from .repairs import async_delete_issues, async_update_verification_code_issues
+from .services import async_setup_services
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.typing import ConfigType
 
 PLATFORMS: list[Platform] = [
     Platform.ALARM_CONTROL_PANEL,
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CAMERA,
+    Platform.SELECT,
+    Platform.SENSOR,
     Platform.SWITCH,
+    Platform.UPDATE,
 ]
+
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 @dataclass
@@ -55,6 +68,12 @@ class EzvizOpenData:
 
 
 type EzvizOpenConfigEntry = ConfigEntry[EzvizOpenData]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions (once, for every entry)."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> bool:
@@ -114,6 +133,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
 
     _sync_registry()
     entry.async_on_unload(account.async_add_listener(_sync_registry))
+
+    @callback
+    def _update_issues() -> None:
+        async_update_verification_code_issues(hass, entry)
+
+    _update_issues()
+    entry.async_on_unload(account.async_add_listener(_update_issues))
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -132,6 +158,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -
 
 async def async_remove_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> None:
     """Delete what the entry stored besides itself."""
+    async_delete_issues(hass, entry.entry_id)
     await async_remove_capability_store(hass, entry.entry_id)
 
 

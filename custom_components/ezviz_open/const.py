@@ -61,3 +61,18 @@ RATE_LIMIT_BACKOFF_MIN: Final = timedelta(minutes=5)
 RATE_LIMIT_BACKOFF_MAX: Final = timedelta(hours=1)
 
 ISSUE_RATE_LIMITED: Final = "rate_limited"
+
+# Camera, PTZ and actions
+#: How long a PTZ button moves the camera (between ptz/start and ptz/stop).
+PTZ_STEP_DURATION: Final = 0.5  # seconds
+#: How long a live address stays valid; a stream start after that asks anew.
+LIVE_ADDRESS_VALIDITY: Final = timedelta(hours=1)
+#: A still image is captured at most this often per camera (each capture is
+#: one request); in between the last picture is shown again.
+CAPTURE_MIN_INTERVAL: Final = timedelta(seconds=60)
+#: Fetching a picture URL (capture or cover): time limit, size cap, redirects.
+PICTURE_TIMEOUT: Final = 10  # seconds
+PICTURE_MAX_BYTES: Final = 5 * 1024 * 1024
+PICTURE_MAX_REDIRECTS: Final = 3
+
+ISSUE_VERIFICATION_CODE: Final = "verification_code_missing"

@@ -21,21 +21,31 @@ Detail cadence (``DetailCoordinator``, default every 60 min)
     Per online device, only the endpoints that some *enabled* entity of that
     device reads (entities register what they need when added). One request
     per device and endpoint; ``device/status/get`` alone serves privacy,
-    battery, storage and cloud storage. Offline devices are skipped. After a
-    command only the endpoint that command touched is read again, for that
-    device alone.
+    alarm sound, battery, storage and cloud storage. Offline devices are
+    skipped. After a command only the endpoint that command touched is read
+    again, for that device alone. ``device/version/info`` (the latest
+    firmware) is read at most once a day per device, and again when the
+    device list shows a new installed version (``TOPIC_MAX_AGE``).
+
+Firmware upgrades
+    Only while an upgrade started from Home Assistant runs:
+    ``device/upgrade/status`` every 30 s, for 30 minutes at most.
 
 Requests per day at default options, for ``n`` devices (``c`` channels) of
 which each has ``k`` detail endpoints in use by default-enabled entities
-(``k`` is 1-3 for the demo mix, 4 at most)::
+(``k`` is 0-4 for the demo mix: status, microphone, infrared and fill light
+for a PTZ camera), and ``u`` that can be upgraded::
 
     account   1440 * ceil(n / 50)            device/list every 60 s
     cameras     24 * ceil(c / 50)            hourly (plus one per change)
     detail      24 * n * k                   hourly
+    versions     u                            daily
     token        1 / 7                        a token lives 7 days
 
-    10 devices, k = 4:  1440 + 24 + 960 = 2,424 per day (< 3,000)
-    each further device: 24 * k <= 96 per day (< 250)
+    demo fleet (7 devices, 14 detail endpoints, 6 online upgradable):
+        1440 + 24 + 336 + 6 = 1,806 per day
+    10 devices, k = 4:  1440 + 24 + 960 + 10 = 2,434 per day (< 3,000)
+    each further device: 24 * k + 1 <= 97 per day (< 250)
 
 A rate or quota refusal keeps the last data, stretches every cadence from
 5 minutes up to an hour, logs once and raises a repair issue until a call
@@ -55,6 +65,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -68,7 +79,7 @@ from .api.errors import (
     EzvizNotSupportedError,
     EzvizRateLimitError,
 )
-from .api.system import DeviceCapabilities
+from .api.system import DeviceCapabilities, UpgradeState, UpgradeStatus
 from .const import (
     CAMERA_LIST_MAX_AGE,
     DOMAIN,
@@ -431,6 +442,14 @@ class DetailTopic(StrEnum):
     MICROPHONE = "microphone"
     INFRARED = "infrared"
     MOTION_LIGHT = "motion_light"
+    FILL_LIGHT = "fill_light"
+    CHIME = "chime"
+    WORKING_MODE = "working_mode"
+    INFO = "info"
+    STORAGE = "storage"
+    VERSION = "version"
+    #: Not read by the cadence: set while a firmware upgrade is watched.
+    UPGRADE = "upgrade"
 
 
 type _Fetcher = Callable[[EzvizOpenClient, str], Awaitable[Any]]
@@ -448,7 +467,29 @@ DETAIL_FETCHERS: dict[DetailTopic, _Fetcher] = {
             serial, SwitchType.MOTION_TRIGGERED_LIGHT
         )
     ),
+    DetailTopic.FILL_LIGHT: lambda client, serial: client.get_fill_light_mode(serial),
+    DetailTopic.CHIME: lambda client, serial: client.get_chime(serial),
+    DetailTopic.WORKING_MODE: lambda client, serial: client.get_timing_plan(serial),
+    DetailTopic.INFO: lambda client, serial: client.get_device_info(serial),
+    DetailTopic.STORAGE: lambda client, serial: client.get_format_status(serial),
+    DetailTopic.VERSION: lambda client, serial: client.get_device_version(serial),
+    DetailTopic.UPGRADE: lambda client, serial: client.get_upgrade_status(serial),
 }
+
+#: Topics read less often than every detail round: at most once per this age
+#: (the device list carries the installed firmware, so the latest version is
+#: asked for once a day, and again when the installed version changes).
+TOPIC_MAX_AGE: dict[DetailTopic, timedelta] = {
+    DetailTopic.VERSION: timedelta(hours=24),
+}
+
+#: Topics that only commands read (never the cadence).
+ON_DEMAND_TOPICS: frozenset[DetailTopic] = frozenset({DetailTopic.UPGRADE})
+
+#: While a firmware upgrade runs, its progress is read this often, for at
+#: most ``UPGRADE_WATCH_MAX`` (see ``DetailCoordinator.async_watch_upgrade``).
+UPGRADE_POLL_INTERVAL = timedelta(seconds=30)
+UPGRADE_WATCH_MAX = timedelta(minutes=30)
 
 #: serial -> topic -> the last value read (the client's typed result).
 type DetailData = dict[str, dict[DetailTopic, Any]]
@@ -479,6 +520,8 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         self.data = {}
         self._needs: Counter[tuple[str, DetailTopic]] = Counter()
         self._unsupported: set[tuple[str, DetailTopic]] = set()
+        self._read_at: dict[tuple[str, DetailTopic], datetime] = {}
+        self._upgrades: dict[str, CALLBACK_TYPE] = {}
 
     @callback
     def async_register(self, serial: str, topic: DetailTopic) -> CALLBACK_TYPE:
@@ -506,13 +549,41 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         """Return the last value read for ``topic`` of ``serial`` (None if never)."""
         return (self.data or {}).get(serial, {}).get(topic)
 
-    def _online(self, serial: str) -> bool:
+    def _device(self, serial: str) -> Device | None:
         data = self.account.data
-        device = data.devices.get(serial) if data is not None else None
+        return data.devices.get(serial) if data is not None else None
+
+    def _online(self, serial: str) -> bool:
+        device = self._device(serial)
         return device is not None and device.online is not False
 
+    def _due(self, key: tuple[str, DetailTopic], now: datetime) -> bool:
+        """Whether the cadence should read ``key`` in this round."""
+        serial, topic = key
+        if topic in ON_DEMAND_TOPICS:
+            return False
+        max_age = TOPIC_MAX_AGE.get(topic)
+        read_at = self._read_at.get(key)
+        if max_age is None or read_at is None:
+            return True
+        if topic is DetailTopic.VERSION:
+            # New firmware (the device list says so): the latest may be too.
+            device = self._device(serial)
+            version = self.value(serial, topic)
+            if (
+                device is not None
+                and device.version is not None
+                and getattr(version, "current", None) != device.version
+            ):
+                return True
+        # Half a round of slack, so that a daily topic is read once a day.
+        return now - read_at >= max_age - self.base_interval / 2
+
     async def _async_fetch(self) -> DetailData:
-        keys = {key for key in self.needed() if self._online(key[0])}
+        now = dt_util.utcnow()
+        keys = {
+            key for key in self.needed() if self._online(key[0]) and self._due(key, now)
+        }
         return await self._async_read(keys)
 
     async def _async_read(self, keys: set[tuple[str, DetailTopic]]) -> DetailData:
@@ -544,6 +615,7 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
             if isinstance(result, BaseException):
                 raise result
             data.setdefault(serial, {})[topic] = result
+            self._read_at[serial, topic] = dt_util.utcnow()
             successes += 1
         if first_transport_error is not None and not successes:
             raise first_transport_error
@@ -582,7 +654,94 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         self.async_update_listeners()
 
     @callback
+    def async_watch_upgrade(self, serial: str) -> None:
+        """Follow a firmware upgrade that was just started, until it ends.
+
+        Its progress (``device/upgrade/status``) is read every
+        ``UPGRADE_POLL_INTERVAL`` while it runs, and for no longer than
+        ``UPGRADE_WATCH_MAX``: the only requests this integration makes that
+        grow with the duration of a command, and only while a user-started
+        upgrade lasts.
+        """
+        self.async_set_value(
+            serial,
+            DetailTopic.UPGRADE,
+            UpgradeStatus(state=UpgradeState.UPGRADING, progress=0),
+        )
+        if serial in self._upgrades:
+            return
+        deadline = dt_util.utcnow() + UPGRADE_WATCH_MAX
+
+        async def _poll(now: datetime) -> None:
+            try:
+                status: UpgradeStatus = await self.client.get_upgrade_status(serial)
+            except EzvizAuthError:
+                self._async_stop_watching(serial, keep=False)
+                self.config_entry.async_start_reauth(self.hass)
+                return
+            except EzvizRateLimitError as err:
+                self.rate_limit.hit(err)
+                status = self.value(serial, DetailTopic.UPGRADE)
+            except EzvizError as err:
+                # Rebooting devices may not answer: keep the last progress.
+                LOGGER.debug("Reading the upgrade of %s failed: %s", serial, err)
+                status = self.value(serial, DetailTopic.UPGRADE)
+            else:
+                self.async_set_value(serial, DetailTopic.UPGRADE, status)
+            if status is not None and status.state is UpgradeState.FAILED:
+                LOGGER.warning("The firmware upgrade of %s failed", serial)
+            if status is not None and status.state in (
+                UpgradeState.UPGRADED,
+                UpgradeState.FAILED,
+            ):
+                self._async_stop_watching(serial, keep=True)
+                if status.state is UpgradeState.UPGRADED:
+                    # The device list shows the new version (and the
+                    # capabilities are read again for it): now, not in a minute.
+                    await self.account.async_request_refresh()
+            elif now >= deadline:
+                LOGGER.warning(
+                    "The firmware upgrade of %s did not finish within %s; "
+                    "no longer following it",
+                    serial,
+                    UPGRADE_WATCH_MAX,
+                )
+                self._async_stop_watching(serial, keep=False)
+
+        self._upgrades[serial] = async_track_time_interval(
+            self.hass,
+            _poll,
+            UPGRADE_POLL_INTERVAL,
+            name=f"{DOMAIN} upgrade of {serial}",
+            cancel_on_shutdown=True,
+        )
+
+    @callback
+    def _async_stop_watching(self, serial: str, *, keep: bool) -> None:
+        if (cancel := self._upgrades.pop(serial, None)) is not None:
+            cancel()
+        if not keep and self.data.get(serial, {}).pop(DetailTopic.UPGRADE, None):
+            self.async_update_listeners()
+
+    def upgrading(self, serial: str) -> bool:
+        """Whether an upgrade of ``serial`` is being followed."""
+        return serial in self._upgrades
+
+    async def async_shutdown(self) -> None:
+        """Stop following upgrades (the entry unloads)."""
+        await super().async_shutdown()
+        for cancel in self._upgrades.values():
+            cancel()
+        self._upgrades.clear()
+
+    @callback
     def async_forget(self, serials: Iterable[str]) -> None:
         """Drop the state of devices that left the account."""
+        serials = set(serials)
         for serial in serials:
             self.data.pop(serial, None)
+            if (cancel := self._upgrades.pop(serial, None)) is not None:
+                cancel()
+        self._read_at = {
+            key: value for key, value in self._read_at.items() if key[0] not in serials
+        }

@@ -44,6 +44,23 @@ def current_identifiers(data: AccountData | None) -> dict[str, str | None]:
     return current
 
 
+def video_channels(
+    data: AccountData | None, serial: str
+) -> list[tuple[int | None, int]]:
+    """Return the video channels of a device as (entity channel, API channel).
+
+    A single-channel camera has its video on the device itself (entity
+    channel None); a multi-channel device (an NVR) has one per configured
+    channel, on that channel's own device. Devices without video (an alarm
+    hub) have none.
+    """
+    if data is None:
+        return []
+    if data.is_multichannel(serial):
+        return [(camera.channel, camera.channel) for camera in data.channels(serial)]
+    return [(None, camera.channel) for camera in data.cameras.get(serial, [])[:1]]
+
+
 class EzvizEntity(CoordinatorEntity[AccountCoordinator]):
     """An entity of an EZVIZ device, or of one channel of a multi-channel device.
 

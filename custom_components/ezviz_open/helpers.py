@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, Concatenate
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
+from .api._parse import as_int
 from .api.errors import (
+    EzvizApiError,
     EzvizAuthError,
     EzvizConnectionError,
     EzvizDeviceBusyError,
@@ -20,11 +23,15 @@ from .api.errors import (
     EzvizPtzLimitError,
     EzvizRateLimitError,
 )
+from .api.ptz import PtzDirection, PtzSpeed
 from .const import DOMAIN
 from .entity import EzvizEntity
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
+
+    from .api import EzvizOpenClient
+    from .api.system import DeviceCapabilities
 
 #: Client error class -> translation key of the error shown to the user.
 #: Order matters: the first class that matches wins.
@@ -40,6 +47,11 @@ _ERROR_KEYS: tuple[tuple[type[EzvizError], str], ...] = (
     (EzvizConnectionError, "cannot_connect"),
 )
 
+#: Codes whose class alone would name the wrong reason.
+_CODE_KEYS: dict[int | None, str] = {
+    60011: "preset_not_found",  # an EzvizNotFoundError, but not the device
+}
+
 
 def translate_error(err: EzvizError) -> HomeAssistantError:
     """Turn a client error into a translated error naming the reason."""
@@ -49,7 +61,8 @@ def translate_error(err: EzvizError) -> HomeAssistantError:
             translation_key="invalid_parameter",
             translation_placeholders={"error": err.message},
         )
-    key = next(
+    key = _CODE_KEYS.get(err.code) if isinstance(err, EzvizApiError) else None
+    key = key or next(
         (key for cls, key in _ERROR_KEYS if isinstance(err, cls)), "command_failed"
     )
     return HomeAssistantError(
@@ -59,23 +72,58 @@ def translate_error(err: EzvizError) -> HomeAssistantError:
     )
 
 
-def ezviz_exception_handler[_EntityT: EzvizEntity, **_P](
-    func: Callable[Concatenate[_EntityT, _P], Coroutine[Any, Any, Any]],
-) -> Callable[Concatenate[_EntityT, _P], Coroutine[Any, Any, None]]:
+def ezviz_exception_handler[_EntityT: EzvizEntity, **_P, _R](
+    func: Callable[Concatenate[_EntityT, _P], Coroutine[Any, Any, _R]],
+) -> Callable[Concatenate[_EntityT, _P], Coroutine[Any, Any, _R | None]]:
     """Run an entity's command, turning client errors into translated errors.
 
-    "Already in that state" (``EzvizNoChangeError``) is success. An
-    authentication failure also starts reauth.
+    "Already in that state" (``EzvizNoChangeError``) is success (the result
+    is then None). An authentication failure also starts reauth.
     """
 
-    async def handler(self: _EntityT, /, *args: _P.args, **kwargs: _P.kwargs) -> None:
+    async def handler(
+        self: _EntityT, /, *args: _P.args, **kwargs: _P.kwargs
+    ) -> _R | None:
         try:
-            await func(self, *args, **kwargs)
+            return await func(self, *args, **kwargs)
         except EzvizNoChangeError:
-            return
+            return None
         except EzvizError as err:
             if isinstance(err, EzvizAuthError):
                 self.coordinator.config_entry.async_start_reauth(self.hass)
             raise translate_error(err) from err
 
     return handler
+
+
+async def async_ptz_step(
+    client: EzvizOpenClient,
+    serial: str,
+    channel: int,
+    direction: PtzDirection,
+    *,
+    speed: PtzSpeed = PtzSpeed.MEDIUM,
+    duration: float,
+) -> None:
+    """Move (or zoom) for ``duration`` seconds: start, wait, stop.
+
+    Two requests. The stop is sent even when the wait is cancelled, so a
+    camera is never left moving.
+    """
+    await client.start_ptz(serial, direction, speed, channel=channel)
+    try:
+        await asyncio.sleep(duration)
+    finally:
+        await client.stop_ptz(serial, direction, channel=channel)
+
+
+def is_battery_camera(caps: DeviceCapabilities) -> bool:
+    """Whether a device runs on battery and reports its level.
+
+    A1-type hubs (``support_protection_mode`` 1) also claim battery
+    management, for their detectors: they are not battery devices.
+    """
+    return (
+        caps.support_battery_manage
+        and as_int(caps.value("support_protection_mode")) != 1
+    )

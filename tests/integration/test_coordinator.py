@@ -27,6 +27,19 @@ from .conftest import (
     TOKEN_PATH,
 )
 
+VERSION_PATH = "/api/lapp/device/version/info"
+
+#: Detail requests per hour of the demo fleet at default options.
+HOURLY_DETAIL = {
+    STATUS_PATH: 6,
+    "/api/lapp/camera/video/sound/status": 1,
+    "/api/lapp/device/infrared/switch/get": 1,
+    "/api/lapp/device/chime/get": 1,
+    "/api/v3/device/switchStatus/get": 2,
+    "/api/v3/device/fillLight/mode/get": 2,
+    "/api/v3/device/timing/plan/get": 1,
+}
+
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
@@ -52,9 +65,14 @@ async def test_requests_per_hour(
 
     device/list every minute (60), camera/list once (hourly), and one detail
     round: only the endpoints enabled entities read, for online devices
-    (Living Room: status, microphone, infrared; Garden and Driveway: the
-    motion light switch; Bedroom is offline). No token, no capabilities.
-    That is 66 per hour, 1,584 per day.
+    (Bedroom is offline). device/status/get serves the privacy switch, the
+    alarm sound select and the battery, storage and cloud-storage sensors:
+    one request per device that has any of them (Living Room, Garden, Front
+    Door, Alarm Hub, Recorder, Driveway). Living Room also reads its
+    microphone, infrared and fill light; Garden its motion light and working
+    mode; Front Door its chime; Driveway its motion light and fill light.
+    Firmware versions are read once a day (see the next test). No token, no
+    capabilities. That is 75 per hour.
     """
     simulator.reset_log()
     for _ in range(60):
@@ -62,14 +80,47 @@ async def test_requests_per_hour(
     counts = simulator.counts()
     assert counts.pop(DEVICE_LIST_PATH) == 60
     assert counts.pop(CAMERA_LIST_PATH) == 1
-    assert counts == {
-        STATUS_PATH: 1,
-        "/api/lapp/camera/video/sound/status": 1,
-        "/api/lapp/device/infrared/switch/get": 1,
-        "/api/v3/device/switchStatus/get": 2,
-    }
+    assert counts == HOURLY_DETAIL
+    assert sum(HOURLY_DETAIL.values()) == 14
     assert simulator.count(TOKEN_PATH) == 0
     assert simulator.count(CAPACITY_PATH) == 0
+
+
+async def test_requests_per_day(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A simulated day: 24 detail rounds, firmware versions once per device.
+
+    Time moves an hour at a time here, so the account cadence (60 s, one
+    device/list a minute: 1,440 a day, measured above) runs once per step.
+    With it the demo fleet costs 1,440 + 24 (camera/list) + 24 x 14 (detail)
+    + 6 (version/info) = 1,806 requests per simulated day, plus one token
+    a week.
+    """
+    simulator.reset_log()
+    for _ in range(24):
+        await _advance(hass, freezer, 3600)
+    counts = simulator.counts()
+    assert counts.pop(DEVICE_LIST_PATH) == 24
+    assert counts.pop(CAMERA_LIST_PATH) == 24
+    assert counts.pop(VERSION_PATH) == 6
+    assert counts == {path: 24 * count for path, count in HOURLY_DETAIL.items()}
+    versions = [
+        r.form["deviceSerial"] for r in simulator.requests if r.path == VERSION_PATH
+    ]
+    assert sorted(versions) == [
+        "A1S000004",
+        "BC1000002",
+        "C6N000001",
+        "C8C000006",
+        "DB1000003",
+        "NVR000005",
+    ]
+    daily = 1440 + 24 + 24 * sum(HOURLY_DETAIL.values()) + 6
+    assert daily == 1806
 
 
 async def test_offline_device(
@@ -186,6 +237,7 @@ async def test_devices_added_and_removed(
     assert {entity.domain for entity in entities} == {
         "alarm_control_panel",
         "binary_sensor",
+        "camera",
     }
     assert device_registry.async_get_device(identifiers={(DOMAIN, "C8C000006")}) is None
     assert hass.states.get("switch.driveway_video_encryption") is None

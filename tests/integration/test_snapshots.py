@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
+from homeassistant.components import camera as camera_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -37,9 +38,16 @@ async def test_platform(
     mock_config_entry: MockConfigEntry,
     platform: Platform,
 ) -> None:
-    """Every entity of a platform (all enabled), its registry entry and state."""
+    """Every entity of a platform (all enabled), its registry entry and state.
+
+    Cameras get a fixed access token (Home Assistant's own, for the image
+    proxy) so that their attributes are stable.
+    """
     mock_config_entry.add_to_hass(hass)
-    with patch("custom_components.ezviz_open.PLATFORMS", [platform]):
+    with (
+        patch("custom_components.ezviz_open.PLATFORMS", [platform]),
+        patch.object(camera_component._RND, "getrandbits", return_value=0xC0FFEE),
+    ):
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done(wait_background_tasks=True)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)

@@ -1,0 +1,457 @@
+"""Cameras of EZVIZ devices: one per video channel.
+
+The stream is a cloud play address (HLS, RTMP or FLV as the options say;
+never ``ezopen``, which ffmpeg cannot play), asked for at each stream start
+because it expires. The still image is a capture when the device can take
+one, else the channel's cover picture. Motion detection is the device's
+arming (``defence``). The camera is also the target of the integration's
+actions (PTZ, presets, ringtone, storage, arming schedule).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import aiohttp
+from homeassistant.components.camera import Camera, CameraEntityFeature
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util import dt as dt_util
+from yarl import URL
+
+from .api.device_config import VoiceIndex
+from .api.errors import (
+    EzvizAuthError,
+    EzvizError,
+    EzvizNotFoundError,
+    EzvizNotSupportedError,
+    EzvizParameterError,
+)
+from .api.live import StreamProtocol, StreamQuality
+from .api.ptz import PtzDirection, PtzSpeed
+from .api.settings import CameraDefenceMode, DefencePlan, Weekday
+from .const import (
+    CAPTURE_MIN_INTERVAL,
+    CONF_STREAM_PROTOCOL,
+    CONF_STREAM_QUALITY,
+    CONF_VERIFICATION_CODES,
+    DEFAULT_STREAM_PROTOCOL,
+    DEFAULT_STREAM_QUALITY,
+    DOMAIN,
+    LIVE_ADDRESS_VALIDITY,
+    LOGGER,
+    PICTURE_MAX_BYTES,
+    PICTURE_MAX_REDIRECTS,
+    PICTURE_TIMEOUT,
+    PROTOCOL_FLV,
+    PROTOCOL_HLS,
+    PROTOCOL_RTMP,
+    QUALITY_HD,
+    QUALITY_SMOOTH,
+)
+from .coordinator import DetailTopic
+from .entity import (
+    MANUFACTURER,
+    EzvizEntity,
+    async_setup_device_entities,
+    video_channels,
+)
+from .helpers import async_ptz_step, ezviz_exception_handler
+
+if TYPE_CHECKING:
+    from datetime import datetime, time
+
+    from homeassistant.components.stream import Stream
+    from homeassistant.core import HomeAssistant, ServiceResponse
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from . import EzvizOpenConfigEntry, EzvizOpenData
+    from .api.devices import Camera as ChannelListing
+
+PARALLEL_UPDATES = 1
+
+STREAM_PROTOCOL: dict[str, StreamProtocol] = {
+    PROTOCOL_HLS: StreamProtocol.HLS,
+    PROTOCOL_RTMP: StreamProtocol.RTMP,
+    PROTOCOL_FLV: StreamProtocol.FLV,
+}
+STREAM_QUALITY: dict[str, StreamQuality] = {
+    QUALITY_HD: StreamQuality.HD,
+    QUALITY_SMOOTH: StreamQuality.SMOOTH,
+}
+#: Schemes a stream source may have (ffmpeg plays them; ezopen it cannot).
+STREAM_SCHEMES = frozenset({"http", "https", "rtmp", "rtmps"})
+PICTURE_SCHEMES = frozenset({"http", "https"})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_CHUNK = 64 * 1024
+
+#: Action values -> client enums (the action schemas list these keys).
+PTZ_DIRECTIONS: dict[str, PtzDirection] = {
+    direction.name.lower(): direction for direction in PtzDirection
+}
+PTZ_SPEEDS: dict[str, PtzSpeed] = {speed.name.lower(): speed for speed in PtzSpeed}
+RINGTONES: dict[str, VoiceIndex] = {voice.name.lower(): voice for voice in VoiceIndex}
+WEEKDAYS: dict[str, Weekday] = {day.name.lower()[:3]: day for day in Weekday}
+#: 60011: no such preset; 60007/60008: no room for another one.
+PRESET_MISSING_CODE = 60011
+PRESET_LIMIT_CODES = frozenset({60007, 60008})
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EzvizOpenConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a camera for each video channel."""
+
+    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
+        return [
+            EzvizCamera(data, serial, channel, channel_no)
+            for channel, channel_no in video_channels(data.account.data, serial)
+        ]
+
+    async_setup_device_entities(entry, async_add_entities, _entities)
+
+
+class EzvizCamera(EzvizEntity, Camera):
+    """One video channel: cloud stream, still image, motion detection."""
+
+    _attr_brand = MANUFACTURER
+    _attr_name = None
+    _attr_translation_key = "camera"
+
+    def __init__(
+        self,
+        data: EzvizOpenData,
+        serial: str,
+        channel: int | None,
+        channel_no: int,
+    ) -> None:
+        """Set up the camera of one channel."""
+        EzvizEntity.__init__(self, data, serial, "camera", channel)
+        Camera.__init__(self)
+        self.channel_no = channel_no
+        device = self.device
+        if channel is None and device is not None:
+            # A channel's own model is not listed (only the NVR's).
+            self._attr_model = device.model or device.device_type
+        # Motion detection is the device's arming; an NVR arms as a whole, so
+        # its channels do not offer it.
+        self._motion_supported = channel is None and self.capabilities.support_defence
+        self._capture_supported = self.capabilities.support_capture
+        self._address_expires: datetime | None = None
+        self._image: bytes | None = None
+        self._image_time: datetime | None = None
+        self._image_lock = asyncio.Lock()
+
+    # -- state -----------------------------------------------------------------
+
+    @property
+    def _verification_code(self) -> str | None:
+        codes = self.runtime.options.get(CONF_VERIFICATION_CODES) or {}
+        return codes.get(self.serial) or None
+
+    @property
+    def _encrypted(self) -> bool:
+        device = self.device
+        return bool(device and device.encrypted)
+
+    @property
+    def supported_features(self) -> CameraEntityFeature:
+        """Streaming, unless the video is encrypted and no code is known."""
+        if self._encrypted and not self._verification_code:
+            return CameraEntityFeature(0)
+        return CameraEntityFeature.STREAM
+
+    @property
+    def motion_detection_enabled(self) -> bool:
+        """Whether the device is armed (motion detection on)."""
+        device = self.device
+        return bool(self._motion_supported and device and device.defence)
+
+    # -- stream ----------------------------------------------------------------
+
+    async def stream_source(self) -> str | None:
+        """Return a fresh play address (one request)."""
+        code = self._verification_code if self._encrypted else None
+        if self._encrypted and code is None:
+            return None
+        options = self.runtime.options
+        try:
+            address = await self.runtime.client.get_live_address(
+                self.serial,
+                self.channel_no,
+                protocol=STREAM_PROTOCOL.get(
+                    options.get(CONF_STREAM_PROTOCOL, DEFAULT_STREAM_PROTOCOL),
+                    StreamProtocol.HLS,
+                ),
+                quality=STREAM_QUALITY.get(
+                    options.get(CONF_STREAM_QUALITY, DEFAULT_STREAM_QUALITY),
+                    StreamQuality.HD,
+                ),
+                expire_time=LIVE_ADDRESS_VALIDITY,
+                code=code,
+            )
+        except EzvizAuthError:
+            self.coordinator.config_entry.async_start_reauth(self.hass)
+            return None
+        except EzvizError as err:
+            # The error names code and endpoint, never the token or address.
+            LOGGER.warning("No live address for %s: %s", self.entity_id, err)
+            return None
+        if URL(address.url).scheme not in STREAM_SCHEMES:
+            LOGGER.warning(
+                "The cloud answered a live address that cannot be played for %s",
+                self.entity_id,
+            )
+            return None
+        self._address_expires = dt_util.utcnow() + LIVE_ADDRESS_VALIDITY
+        return address.url
+
+    async def async_create_stream(self) -> Stream | None:
+        """Start a stream, with a fresh address when the last one expired."""
+        stream = self.stream
+        if (
+            stream is not None
+            and self._address_expires is not None
+            and dt_util.utcnow() >= self._address_expires
+            and (source := await self.stream_source())
+        ):
+            stream.update_source(source)
+        return await super().async_create_stream()
+
+    # -- still image -----------------------------------------------------------
+
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """Return a captured picture, or the channel's cover picture.
+
+        A capture costs one request: at most one per ``CAPTURE_MIN_INTERVAL``.
+        """
+        async with self._image_lock:
+            now = dt_util.utcnow()
+            if (
+                self._image is not None
+                and self._image_time is not None
+                and now - self._image_time < CAPTURE_MIN_INTERVAL
+            ):
+                return self._image
+            image: bytes | None = None
+            if (url := await self._async_capture_url()) is not None:
+                image = await self._async_fetch_picture(url)
+            camera = self.camera_listing
+            if image is None and camera is not None and camera.pic_url:
+                image = await self._async_fetch_picture(camera.pic_url)
+            if image is None:
+                return self._image
+            self._image, self._image_time = image, now
+            return image
+
+    @property
+    def camera_listing(self) -> ChannelListing | None:
+        """The channel's row of the camera list (the device's only row if single)."""
+        return self.coordinator.data.camera(self.serial, self.channel_no)
+
+    async def _async_capture_url(self) -> str | None:
+        """Ask the device for a picture; None when it cannot take one now."""
+        if not self._capture_supported or self.runtime.rate_limit.active:
+            return None
+        try:
+            picture = await self.runtime.client.capture_picture(
+                self.serial, self.channel_no
+            )
+        except EzvizNotSupportedError as err:
+            # E.g. 10026: a paid feature on this account. Not asked again.
+            LOGGER.debug(
+                "%s cannot capture (%s); using the cover picture", self.entity_id, err
+            )
+            self._capture_supported = False
+            return None
+        except EzvizAuthError:
+            self.coordinator.config_entry.async_start_reauth(self.hass)
+            return None
+        except EzvizError as err:
+            LOGGER.debug("Capture of %s failed: %s", self.entity_id, err)
+            return None
+        return picture.url or None
+
+    async def _async_fetch_picture(self, url: str) -> bytes | None:
+        """Fetch a picture URL: http(s) only, redirects checked, size capped."""
+        session = async_get_clientsession(self.hass)
+        target = URL(url)
+        try:
+            async with asyncio.timeout(PICTURE_TIMEOUT):
+                for _ in range(PICTURE_MAX_REDIRECTS + 1):
+                    if target.scheme not in PICTURE_SCHEMES or not target.host:
+                        LOGGER.debug(
+                            "Not fetching a %r picture URL for %s",
+                            target.scheme,
+                            self.entity_id,
+                        )
+                        return None
+                    async with session.get(target, allow_redirects=False) as response:
+                        if response.status in _REDIRECTS:
+                            location = response.headers.get(aiohttp.hdrs.LOCATION)
+                            if not location:
+                                return None
+                            target = target.join(URL(location))
+                            continue
+                        if response.status != 200:
+                            LOGGER.debug(
+                                "Picture of %s: HTTP %s",
+                                self.entity_id,
+                                response.status,
+                            )
+                            return None
+                        return await _read_capped(response)
+                LOGGER.debug("Picture of %s: too many redirects", self.entity_id)
+                return None
+        except (TimeoutError, aiohttp.ClientError, ValueError) as err:
+            # Only the type: aiohttp's messages can carry the (signed) URL.
+            LOGGER.debug(
+                "Fetching the picture of %s failed: %s",
+                self.entity_id,
+                type(err).__name__,
+            )
+            return None
+
+    # -- motion detection ------------------------------------------------------
+
+    async def async_enable_motion_detection(self) -> None:
+        """Arm the device (motion detection on)."""
+        await self._async_set_defence(CameraDefenceMode.ARMED)
+
+    async def async_disable_motion_detection(self) -> None:
+        """Disarm the device (motion detection off)."""
+        await self._async_set_defence(CameraDefenceMode.DISARMED)
+
+    async def _async_set_defence(self, mode: CameraDefenceMode) -> None:
+        if not self._motion_supported:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="not_supported"
+            )
+        await self._async_write_defence(mode)
+
+    @ezviz_exception_handler
+    async def _async_write_defence(self, mode: CameraDefenceMode) -> None:
+        await self.runtime.client.set_defence(self.serial, mode)
+        # Shown at once; the account's next read confirms it.
+        self.coordinator.async_set_device(self.serial, defence=int(mode))
+
+    # -- actions (see services.py) ---------------------------------------------
+
+    @ezviz_exception_handler
+    async def async_ptz(self, direction: str, speed: str, duration: float) -> None:
+        """Move, zoom or focus for ``duration`` seconds (two requests)."""
+        await async_ptz_step(
+            self.runtime.client,
+            self.serial,
+            self.channel_no,
+            PTZ_DIRECTIONS[direction],
+            speed=PTZ_SPEEDS[speed],
+            duration=duration,
+        )
+
+    async def async_preset_add(self) -> ServiceResponse:
+        """Store the current position; answer the preset's index."""
+        index = await self._async_preset_add()
+        return {"index": index}
+
+    @ezviz_exception_handler
+    async def _async_preset_add(self) -> int:
+        try:
+            return await self.runtime.client.add_preset(
+                self.serial, channel=self.channel_no
+            )
+        except EzvizParameterError as err:
+            if err.code not in PRESET_LIMIT_CODES:
+                raise
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="preset_limit"
+            ) from err
+
+    @ezviz_exception_handler
+    async def async_preset_goto(self, index: int) -> None:
+        """Move to a stored preset."""
+        try:
+            await self.runtime.client.move_to_preset(
+                self.serial, index, channel=self.channel_no
+            )
+        except EzvizNotFoundError as err:
+            if err.code != PRESET_MISSING_CODE:
+                raise
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="preset_not_found",
+                translation_placeholders={"index": str(index)},
+            ) from err
+
+    @ezviz_exception_handler
+    async def async_preset_clear(self, index: int) -> None:
+        """Delete a stored preset."""
+        await self.runtime.client.clear_preset(
+            self.serial, index, channel=self.channel_no
+        )
+
+    @ezviz_exception_handler
+    async def async_play_ringtone(
+        self, ringtone: str, volume: int | None = None
+    ) -> None:
+        """Play a ringtone on the device."""
+        await self.runtime.client.play_ringtone(
+            self.serial, RINGTONES[ringtone], volume=volume
+        )
+
+    @ezviz_exception_handler
+    async def async_format_storage(self, disk_index: int) -> None:
+        """Format a storage medium of the device; its state is read again."""
+        await self.runtime.client.format_disk(self.serial, disk_index)
+        await self.runtime.detail.async_refresh_device(
+            self.serial, {DetailTopic.STATUS}
+        )
+
+    @ezviz_exception_handler
+    async def async_set_defence_schedule(
+        self,
+        enabled: bool,
+        start_time: time | None = None,
+        end_time: time | None = None,
+        days: list[str] | None = None,
+    ) -> None:
+        """Set the arming schedule; an end at or before the start is the next day."""
+        await self.runtime.client.set_defence_plan(
+            self.serial,
+            DefencePlan(
+                enabled=enabled,
+                start=start_time,
+                stop=end_time,
+                stop_next_day=(
+                    start_time is not None
+                    and end_time is not None
+                    and end_time <= start_time
+                ),
+                days=(
+                    None
+                    if days is None
+                    else tuple(sorted({WEEKDAYS[day] for day in days}))
+                ),
+            ),
+            channel=self.channel,
+        )
+
+
+async def _read_capped(response: aiohttp.ClientResponse) -> bytes | None:
+    """Read a body of at most ``PICTURE_MAX_BYTES``; None when larger."""
+    if (
+        response.content_length is not None
+        and response.content_length > PICTURE_MAX_BYTES
+    ):
+        return None
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(_CHUNK):
+        body += chunk
+        if len(body) > PICTURE_MAX_BYTES:
+            return None
+    return bytes(body) or None

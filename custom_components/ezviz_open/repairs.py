@@ -1,0 +1,135 @@
+"""Repair issues of the EZVIZ Open Platform integration, and their fixes.
+
+An encrypted device (``isEncrypt`` 1) whose verification code is not in the
+options cannot stream: an issue says so, and its fix asks for the code and
+stores it in the options (which reloads the entry and clears the issue).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.selector import (
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+
+from .const import CONF_VERIFICATION_CODES, DOMAIN, ISSUE_VERIFICATION_CODE
+
+if TYPE_CHECKING:
+    from homeassistant import data_entry_flow
+
+    from . import EzvizOpenConfigEntry
+
+CONF_CODE = "code"
+
+
+def _prefix(entry_id: str) -> str:
+    return f"{ISSUE_VERIFICATION_CODE}_{entry_id}_"
+
+
+@callback
+def async_update_verification_code_issues(
+    hass: HomeAssistant, entry: EzvizOpenConfigEntry
+) -> None:
+    """Raise an issue per encrypted device without a code; clear the others."""
+    data = entry.runtime_data.account.data
+    codes: dict[str, str] = entry.options.get(CONF_VERIFICATION_CODES) or {}
+    prefix = _prefix(entry.entry_id)
+    missing = {
+        serial: device.name or serial
+        for serial, device in (data.devices.items() if data else ())
+        if device.encrypted and not codes.get(serial)
+    }
+    registry = ir.async_get(hass)
+    for domain, issue_id in list(registry.issues):
+        if (
+            domain == DOMAIN
+            and issue_id.startswith(prefix)
+            and issue_id.removeprefix(prefix) not in missing
+        ):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+    for serial, name in missing.items():
+        if (DOMAIN, prefix + serial) in registry.issues:
+            continue
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            prefix + serial,
+            data={"entry_id": entry.entry_id, "serial": serial, "name": name},
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_VERIFICATION_CODE,
+            translation_placeholders={"name": name, "serial": serial},
+        )
+
+
+@callback
+def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete every issue of an entry (the entry is being removed)."""
+    prefix = _prefix(entry_id)
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and issue_id.startswith(prefix):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+class VerificationCodeRepairFlow(RepairsFlow):
+    """Ask for a device's verification code and store it in the options."""
+
+    def __init__(self, entry_id: str, serial: str, name: str) -> None:
+        """Remember which device the issue is about."""
+        self._entry_id = entry_id
+        self._serial = serial
+        self._name = name
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Start the fix (the flow manager passes the issue's data here)."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Ask for the code."""
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None:
+            return self.async_abort(reason="entry_removed")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if code := user_input[CONF_CODE].strip():
+                codes = dict(entry.options.get(CONF_VERIFICATION_CODES) or {})
+                codes[self._serial] = code
+                self.hass.config_entries.async_update_entry(
+                    entry, options={**entry.options, CONF_VERIFICATION_CODES: codes}
+                )
+                return self.async_create_entry(data={})
+            errors[CONF_CODE] = "code_empty"
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_CODE): TextSelector(
+                        TextSelectorConfig(type=TextSelectorType.PASSWORD)
+                    )
+                }
+            ),
+            description_placeholders={"name": self._name, "serial": self._serial},
+            errors=errors,
+        )
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
+) -> RepairsFlow:
+    """Create the fix flow of an issue."""
+    if data and issue_id.startswith(ISSUE_VERIFICATION_CODE):
+        return VerificationCodeRepairFlow(
+            str(data["entry_id"]), str(data["serial"]), str(data.get("name") or "")
+        )
+    return ConfirmRepairFlow()

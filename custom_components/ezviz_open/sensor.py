@@ -1,0 +1,227 @@
+"""Sensors of EZVIZ devices, each from one description.
+
+Most read ``device/status/get`` (battery, storage, cloud storage), which one
+request per device serves for every entity of that device that needs it.
+Wi-Fi signal (``device/info``) and storage capacity (``format/status``) cost
+a request each per device and round, so they are disabled by default; the
+firmware version comes with the device list and costs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfInformation
+
+from .api.devices import CloudStorageStatus, DiskState
+from .coordinator import DetailTopic
+from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
+from .helpers import is_battery_camera
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+    from homeassistant.helpers.typing import StateType
+
+    from . import EzvizOpenConfigEntry, EzvizOpenData
+    from .api.device_config import StorageMedium
+    from .api.devices import Device, DeviceStatus
+    from .api.system import DeviceCapabilities
+
+PARALLEL_UPDATES = 0
+
+#: Storage states, the most telling first: a device with several media
+#: (an NVR) shows the state of the one that needs attention.
+STORAGE_STATES: dict[DiskState, str] = {
+    DiskState.WRONG_MEDIUM: "wrong_medium",
+    DiskState.UNFORMATTED: "unformatted",
+    DiskState.FORMATTING: "formatting",
+    DiskState.NORMAL: "normal",
+}
+CLOUD_STATES: dict[CloudStorageStatus, str] = {
+    CloudStorageStatus.NOT_ACTIVATED: "not_activated",
+    CloudStorageStatus.ACTIVATED: "activated",
+    CloudStorageStatus.EXPIRED: "expired",
+}
+
+
+def _storage_state(status: DeviceStatus) -> str | None:
+    """Return the state of the device's storage (None when not reported)."""
+    states = {
+        state for state in (status.disks or status.nvr_disks or ()) if state is not None
+    }
+    return next(
+        (name for state, name in STORAGE_STATES.items() if state in states), None
+    )
+
+
+def _capacity(media: list[StorageMedium]) -> int | None:
+    """Return the total capacity of the media (None when none reports one)."""
+    sizes = [medium.capacity for medium in media if medium.capacity is not None]
+    return sum(sizes) if sizes else None
+
+
+def _cloud_state(status: DeviceStatus) -> str | None:
+    if status.cloud_status is None:
+        return None
+    return CLOUD_STATES.get(status.cloud_status)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EzvizSensorEntityDescription(SensorEntityDescription):
+    """A sensor read from a detail topic, or from the device list (no topic)."""
+
+    #: None: the value comes from the device list (``value_fn`` gets the Device).
+    topic: DetailTopic | None
+    exists_fn: Callable[[DeviceCapabilities], bool]
+    value_fn: Callable[[Any], StateType]
+
+
+SENSORS: tuple[EzvizSensorEntityDescription, ...] = (
+    EzvizSensorEntityDescription(
+        key="battery",
+        translation_key="battery",
+        device_class=SensorDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        topic=DetailTopic.STATUS,
+        exists_fn=is_battery_camera,
+        value_fn=lambda status: status.battery,
+    ),
+    EzvizSensorEntityDescription(
+        key="storage",
+        translation_key="storage",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(STORAGE_STATES.values()),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        topic=DetailTopic.STATUS,
+        exists_fn=lambda caps: caps.support_disk,
+        value_fn=_storage_state,
+    ),
+    EzvizSensorEntityDescription(
+        key="cloud_storage",
+        translation_key="cloud_storage",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(CLOUD_STATES.values()),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        topic=DetailTopic.STATUS,
+        exists_fn=lambda caps: caps.support_cloud,
+        value_fn=_cloud_state,
+    ),
+    # One request per device and round each: disabled by default.
+    EzvizSensorEntityDescription(
+        key="wifi_signal",
+        translation_key="wifi_signal",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        topic=DetailTopic.INFO,
+        exists_fn=lambda caps: caps.supports("support_wifi"),
+        value_fn=lambda info: info.signal,
+    ),
+    EzvizSensorEntityDescription(
+        key="storage_capacity",
+        translation_key="storage_capacity",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        # The reference gives no unit; the cloud's numbers are megabytes
+        # (a 64 GB card reports about 60,000).
+        native_unit_of_measurement=UnitOfInformation.MEGABYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        topic=DetailTopic.STORAGE,
+        exists_fn=lambda caps: caps.support_disk,
+        value_fn=_capacity,
+    ),
+    # Free (the device list), but the update entity and the device page show
+    # it already: disabled by default.
+    EzvizSensorEntityDescription(
+        key="firmware_version",
+        translation_key="firmware_version",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        topic=None,
+        exists_fn=lambda caps: True,
+        value_fn=lambda device: device.version,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EzvizOpenConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors each device's capabilities allow."""
+
+    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
+        caps = data.capabilities.get(serial)
+        if caps is None:
+            return []
+        return [
+            (EzvizDeviceSensor if description.topic is None else EzvizDetailSensor)(
+                data, serial, description
+            )
+            for description in SENSORS
+            if description.exists_fn(caps)
+        ]
+
+    async_setup_device_entities(entry, async_add_entities, _entities)
+
+
+class EzvizDetailSensor(EzvizDetailEntity, SensorEntity):
+    """A sensor read from a per-device endpoint."""
+
+    entity_description: EzvizSensorEntityDescription
+
+    def __init__(
+        self,
+        data: EzvizOpenData,
+        serial: str,
+        description: EzvizSensorEntityDescription,
+    ) -> None:
+        """Set up the sensor."""
+        self.entity_description = description
+        assert description.topic is not None
+        self.topic = description.topic
+        super().__init__(data, serial, description.key)
+
+    @property
+    def native_value(self) -> StateType:
+        """The value, None when the device did not report it."""
+        value = self.detail_value
+        return None if value is None else self.entity_description.value_fn(value)
+
+
+class EzvizDeviceSensor(EzvizEntity, SensorEntity):
+    """A sensor read from the device list."""
+
+    entity_description: EzvizSensorEntityDescription
+
+    def __init__(
+        self,
+        data: EzvizOpenData,
+        serial: str,
+        description: EzvizSensorEntityDescription,
+    ) -> None:
+        """Set up the sensor."""
+        self.entity_description = description
+        super().__init__(data, serial, description.key)
+
+    @property
+    def native_value(self) -> StateType:
+        """The value from the device as last listed."""
+        device: Device | None = self.device
+        return None if device is None else self.entity_description.value_fn(device)
