@@ -1,0 +1,1 @@
+"""The demo run (scripts/develop) end to end."""
