@@ -13,17 +13,21 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
+from .alarm_coordinator import AlarmCoordinator
 from .api import EzvizOpenClient, TokenInfo
 from .config_flow import base_url_for
 from .const import (
     CONF_ACCOUNT_INTERVAL,
+    CONF_ALARM_INTERVAL,
     CONF_APP_KEY,
     CONF_APP_SECRET,
     CONF_DETAIL_INTERVAL,
     CONF_TOKEN,
     DEFAULT_ACCOUNT_INTERVAL,
+    DEFAULT_ALARM_INTERVAL,
     DEFAULT_DETAIL_INTERVAL,
     DOMAIN,
+    MAX_CONCURRENT_REQUESTS,
 )
 from .coordinator import (
     AccountCoordinator,
@@ -44,6 +48,8 @@ PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
     Platform.CAMERA,
+    Platform.EVENT,
+    Platform.IMAGE,
     Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
@@ -63,6 +69,7 @@ class EzvizOpenData:
     detail: DetailCoordinator
     capabilities: CapabilityStore
     rate_limit: RateLimitState
+    alarms: AlarmCoordinator
     #: The options the entry was set up with (a change reloads the entry).
     options: MappingProxyType[str, Any]
 
@@ -93,6 +100,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
         base_url=base_url_for(entry.data),
         token=TokenInfo.from_dict(entry.data.get(CONF_TOKEN) or {}),
         on_token=_store_token,
+        max_concurrent_requests=MAX_CONCURRENT_REQUESTS,
     )
     rate_limit = RateLimitState(hass, entry.entry_id)
     capabilities = CapabilityStore(hass, entry, client)
@@ -117,6 +125,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
         ),
     )
     await account.async_config_entry_first_refresh()
+    alarms = AlarmCoordinator(
+        hass,
+        entry,
+        client,
+        rate_limit,
+        account,
+        timedelta(
+            seconds=entry.options.get(CONF_ALARM_INTERVAL, DEFAULT_ALARM_INTERVAL)
+        ),
+    )
+    # What already happened (no events): the last picture of each channel.
+    await alarms.async_refresh()
 
     entry.runtime_data = EzvizOpenData(
         client=client,
@@ -124,6 +144,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
         detail=detail,
         capabilities=capabilities,
         rate_limit=rate_limit,
+        alarms=alarms,
         options=MappingProxyType(dict(entry.options)),
     )
 

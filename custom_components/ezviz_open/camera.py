@@ -13,10 +13,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-import aiohttp
 from homeassistant.components.camera import Camera, CameraEntityFeature
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
 from yarl import URL
 
@@ -41,9 +39,6 @@ from .const import (
     DOMAIN,
     LIVE_ADDRESS_VALIDITY,
     LOGGER,
-    PICTURE_MAX_BYTES,
-    PICTURE_MAX_REDIRECTS,
-    PICTURE_TIMEOUT,
     PROTOCOL_FLV,
     PROTOCOL_HLS,
     PROTOCOL_RTMP,
@@ -58,6 +53,7 @@ from .entity import (
     video_channels,
 )
 from .helpers import async_ptz_step, ezviz_exception_handler
+from .picture import async_fetch_picture
 
 if TYPE_CHECKING:
     from datetime import datetime, time
@@ -82,9 +78,6 @@ STREAM_QUALITY: dict[str, StreamQuality] = {
 }
 #: Schemes a stream source may have (ffmpeg plays them; ezopen it cannot).
 STREAM_SCHEMES = frozenset({"http", "https", "rtmp", "rtmps"})
-PICTURE_SCHEMES = frozenset({"http", "https"})
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_CHUNK = 64 * 1024
 
 #: Action values -> client enums (the action schemas list these keys).
 PTZ_DIRECTIONS: dict[str, PtzDirection] = {
@@ -278,44 +271,8 @@ class EzvizCamera(EzvizEntity, Camera):
         return picture.url or None
 
     async def _async_fetch_picture(self, url: str) -> bytes | None:
-        """Fetch a picture URL: http(s) only, redirects checked, size capped."""
-        session = async_get_clientsession(self.hass)
-        target = URL(url)
-        try:
-            async with asyncio.timeout(PICTURE_TIMEOUT):
-                for _ in range(PICTURE_MAX_REDIRECTS + 1):
-                    if target.scheme not in PICTURE_SCHEMES or not target.host:
-                        LOGGER.debug(
-                            "Not fetching a %r picture URL for %s",
-                            target.scheme,
-                            self.entity_id,
-                        )
-                        return None
-                    async with session.get(target, allow_redirects=False) as response:
-                        if response.status in _REDIRECTS:
-                            location = response.headers.get(aiohttp.hdrs.LOCATION)
-                            if not location:
-                                return None
-                            target = target.join(URL(location))
-                            continue
-                        if response.status != 200:
-                            LOGGER.debug(
-                                "Picture of %s: HTTP %s",
-                                self.entity_id,
-                                response.status,
-                            )
-                            return None
-                        return await _read_capped(response)
-                LOGGER.debug("Picture of %s: too many redirects", self.entity_id)
-                return None
-        except (TimeoutError, aiohttp.ClientError, ValueError) as err:
-            # Only the type: aiohttp's messages can carry the (signed) URL.
-            LOGGER.debug(
-                "Fetching the picture of %s failed: %s",
-                self.entity_id,
-                type(err).__name__,
-            )
-            return None
+        """Fetch a picture URL (see ``picture.async_fetch_picture``)."""
+        return await async_fetch_picture(self.hass, url, self.entity_id)
 
     # -- motion detection ------------------------------------------------------
 
@@ -440,18 +397,3 @@ class EzvizCamera(EzvizEntity, Camera):
             ),
             channel=self.channel,
         )
-
-
-async def _read_capped(response: aiohttp.ClientResponse) -> bytes | None:
-    """Read a body of at most ``PICTURE_MAX_BYTES``; None when larger."""
-    if (
-        response.content_length is not None
-        and response.content_length > PICTURE_MAX_BYTES
-    ):
-        return None
-    body = bytearray()
-    async for chunk in response.content.iter_chunked(_CHUNK):
-        body += chunk
-        if len(body) > PICTURE_MAX_BYTES:
-            return None
-    return bytes(body) or None

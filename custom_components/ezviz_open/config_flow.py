@@ -43,6 +43,8 @@ from .api.errors import (
 )
 from .const import (
     CONF_ACCOUNT_INTERVAL,
+    CONF_ALARM_HOLD,
+    CONF_ALARM_INTERVAL,
     CONF_APP_KEY,
     CONF_APP_SECRET,
     CONF_DETAIL_INTERVAL,
@@ -52,14 +54,20 @@ from .const import (
     CONF_TOKEN,
     CONF_VERIFICATION_CODES,
     DEFAULT_ACCOUNT_INTERVAL,
+    DEFAULT_ALARM_HOLD,
+    DEFAULT_ALARM_INTERVAL,
     DEFAULT_DETAIL_INTERVAL,
     DEFAULT_STREAM_PROTOCOL,
     DEFAULT_STREAM_QUALITY,
     DOMAIN,
     LOGGER,
     MAX_ACCOUNT_INTERVAL,
+    MAX_ALARM_HOLD,
+    MAX_ALARM_INTERVAL,
     MAX_DETAIL_INTERVAL,
     MIN_ACCOUNT_INTERVAL,
+    MIN_ALARM_HOLD,
+    MIN_ALARM_INTERVAL,
     MIN_DETAIL_INTERVAL,
     REGION_CUSTOM,
     REGION_GLOBAL,
@@ -302,6 +310,8 @@ class EzvizOpenOptionsFlow(OptionsFlow):
                 **self.config_entry.options,
                 CONF_ACCOUNT_INTERVAL: int(user_input[CONF_ACCOUNT_INTERVAL]),
                 CONF_DETAIL_INTERVAL: int(user_input[CONF_DETAIL_INTERVAL]),
+                CONF_ALARM_INTERVAL: int(user_input[CONF_ALARM_INTERVAL]),
+                CONF_ALARM_HOLD: int(user_input[CONF_ALARM_HOLD]),
                 CONF_STREAM_PROTOCOL: user_input[CONF_STREAM_PROTOCOL],
                 CONF_STREAM_QUALITY: user_input[CONF_STREAM_QUALITY],
             }
@@ -330,6 +340,28 @@ class EzvizOpenOptionsFlow(OptionsFlow):
                         max=MAX_DETAIL_INTERVAL,
                         step=1,
                         unit_of_measurement="min",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_ALARM_INTERVAL, default=DEFAULT_ALARM_INTERVAL
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_ALARM_INTERVAL,
+                        max=MAX_ALARM_INTERVAL,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_ALARM_HOLD, default=DEFAULT_ALARM_HOLD
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_ALARM_HOLD,
+                        max=MAX_ALARM_HOLD,
+                        step=1,
+                        unit_of_measurement="s",
                         mode=NumberSelectorMode.BOX,
                     )
                 ),

@@ -50,6 +50,12 @@ MAX_DETAIL_INTERVAL: Final = 24 * 60
 DEFAULT_STREAM_PROTOCOL: Final = PROTOCOL_HLS
 DEFAULT_STREAM_QUALITY: Final = QUALITY_HD
 
+#: Requests in flight at once per entry. A detail refresh reads one endpoint
+#: per device and topic; 8 at a time make a 50-device refresh at 100 ms per
+#: request take about 0.13 of the time one at a time would (4 could not get
+#: below 0.25). The number of requests is the same either way.
+MAX_CONCURRENT_REQUESTS: Final = 8
+
 #: The camera list (channel names, NVR channel state, cover pictures) changes
 #: rarely; it is read again at most this often unless the device list shows a
 #: change (a device added, removed, renamed, going on/offline, new firmware).
@@ -76,3 +82,14 @@ PICTURE_MAX_BYTES: Final = 5 * 1024 * 1024
 PICTURE_MAX_REDIRECTS: Final = 3
 
 ISSUE_VERIFICATION_CODE: Final = "verification_code_missing"
+
+# Alarms (see alarm_coordinator.py for what the cadence costs)
+CONF_ALARM_INTERVAL: Final = "alarm_interval"
+CONF_ALARM_HOLD: Final = "alarm_hold"
+DEFAULT_ALARM_INTERVAL: Final = 180  # seconds: 480 requests a day
+MIN_ALARM_INTERVAL: Final = 30
+MAX_ALARM_INTERVAL: Final = 3600
+#: How long a motion or doorbell sensor stays on after its alarm.
+DEFAULT_ALARM_HOLD: Final = 30  # seconds
+MIN_ALARM_HOLD: Final = 5
+MAX_ALARM_HOLD: Final = 3600

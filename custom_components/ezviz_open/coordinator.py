@@ -579,6 +579,13 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         # Half a round of slack, so that a daily topic is read once a day.
         return now - read_at >= max_age - self.base_interval / 2
 
+    async def _async_update_data(self) -> DetailData:
+        if self.rate_limit.active:
+            # The account cadence probes the cloud while it refuses calls; a
+            # whole round now would only be refused too, request by request.
+            return self.data
+        return await super()._async_update_data()
+
     async def _async_fetch(self) -> DetailData:
         now = dt_util.utcnow()
         keys = {

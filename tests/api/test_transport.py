@@ -38,6 +38,7 @@ from custom_components.ezviz_open.api.errors import (
     EzvizResponseError,
     EzvizServerError,
     EzvizTimeoutError,
+    EzvizTokenRejectedError,
 )
 from simulator import Simulator
 from simulator.fleet import generate_fleet
@@ -202,17 +203,22 @@ async def test_expired_token_on_v3_renewed(
     assert simulator.count(SWITCH_GET) == 2
 
 
-async def test_repeated_10002_raises_auth_error(
+async def test_repeated_10002_is_not_an_auth_error(
     simulator: Simulator, base_client: BaseClient
 ) -> None:
-    """A second 10002 after the renewal is an EzvizAuthError; no loop."""
+    """A second 10002 after the renewal is raised; no loop.
+
+    It is not an EzvizAuthError: the credentials minted the new token, so
+    asking the user for a new secret would not help.
+    """
     simulator.faults.error(DEVICE_LIST, 10002)
-    with pytest.raises(EzvizAuthError) as info:
+    with pytest.raises(EzvizTokenRejectedError) as info:
         await base_client._lapp(DEVICE_LIST)
     assert info.value.code == 10002
     assert info.value.endpoint == DEVICE_LIST
     assert simulator.count(TOKEN_PATH) == 2
     assert simulator.count(DEVICE_LIST) == 2
+    assert not isinstance(info.value, EzvizAuthError)
 
 
 async def test_concurrent_calls_share_one_token_request(

@@ -394,7 +394,7 @@ async def test_no_image_at_all(
 ) -> None:
     """Neither a capture nor a cover picture can be fetched: no image."""
     with (
-        patch("custom_components.ezviz_open.camera.PICTURE_SCHEMES", frozenset()),
+        patch("custom_components.ezviz_open.picture.PICTURE_SCHEMES", frozenset()),
         pytest.raises(HomeAssistantError),
     ):
         await async_get_image(hass, "camera.garden")
@@ -527,7 +527,7 @@ async def test_picture_fetch_timeout(
             "capture_picture",
             AsyncMock(return_value=Picture(url=f"{picture_server}/slow.jpg")),
         ),
-        patch("custom_components.ezviz_open.camera.PICTURE_TIMEOUT", 0.2),
+        patch("custom_components.ezviz_open.picture.PICTURE_TIMEOUT", 0.2),
     ):
         image = await async_get_image(hass, "camera.living_room")
     # The capture was given up on; the cover came in time.

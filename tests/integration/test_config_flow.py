@@ -351,6 +351,8 @@ async def test_options(
         {
             CONF_ACCOUNT_INTERVAL: 120,
             CONF_DETAIL_INTERVAL: 90,
+            "alarm_interval": 300,
+            "alarm_hold": 45,
             CONF_STREAM_PROTOCOL: "rtmp",
             CONF_STREAM_QUALITY: "smooth",
         },
@@ -365,6 +367,8 @@ async def test_options(
     assert entry.options == {
         CONF_ACCOUNT_INTERVAL: 120,
         CONF_DETAIL_INTERVAL: 90,
+        "alarm_interval": 300,
+        "alarm_hold": 45,
         CONF_STREAM_PROTOCOL: "rtmp",
         CONF_STREAM_QUALITY: "smooth",
         CONF_VERIFICATION_CODES: {"C8C000006": "ABCDEF"},
@@ -372,3 +376,4 @@ async def test_options(
     await hass.async_block_till_done(wait_background_tasks=True)
     # The entry was reloaded with the new cadence.
     assert entry.runtime_data.account.update_interval.total_seconds() == 120
+    assert entry.runtime_data.alarms.update_interval.total_seconds() == 300

@@ -28,6 +28,7 @@ from .conftest import (
 )
 
 VERSION_PATH = "/api/lapp/device/version/info"
+ALARM_LIST_PATH = "/api/lapp/alarm/list"
 
 #: Detail requests per hour of the demo fleet at default options.
 HOURLY_DETAIL = {
@@ -80,6 +81,7 @@ async def test_requests_per_hour(
     counts = simulator.counts()
     assert counts.pop(DEVICE_LIST_PATH) == 60
     assert counts.pop(CAMERA_LIST_PATH) == 1
+    assert counts.pop(ALARM_LIST_PATH) == 20  # every 180 s, account-wide
     assert counts == HOURLY_DETAIL
     assert sum(HOURLY_DETAIL.values()) == 14
     assert simulator.count(TOKEN_PATH) == 0
@@ -107,6 +109,7 @@ async def test_requests_per_day(
     assert counts.pop(DEVICE_LIST_PATH) == 24
     assert counts.pop(CAMERA_LIST_PATH) == 24
     assert counts.pop(VERSION_PATH) == 6
+    assert counts.pop(ALARM_LIST_PATH) == 24  # one per step here; 480 a day
     assert counts == {path: 24 * count for path, count in HOURLY_DETAIL.items()}
     versions = [
         r.form["deviceSerial"] for r in simulator.requests if r.path == VERSION_PATH
@@ -144,6 +147,62 @@ async def test_offline_device(
     simulator.set_online("C6N000001", True)
     await _advance(hass, freezer, 60)
     assert hass.states.get("switch.living_room_privacy_mode").state == STATE_OFF
+
+
+def _states_by_device(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> dict[str, dict[str, str]]:
+    """Return device serial -> entity id -> state (NVR channels count as the NVR)."""
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
+    result: dict[str, dict[str, str]] = {}
+    for entity in er.async_entries_for_config_entry(entities, entry.entry_id):
+        if entity.disabled_by is not None:
+            continue
+        device = devices.async_get(entity.device_id)
+        [identifier] = [i for domain, i in device.identifiers if domain == DOMAIN]
+        serial = identifier.split("_")[0]
+        result.setdefault(serial, {})[entity.entity_id] = hass.states.get(
+            entity.entity_id
+        ).state
+    return result
+
+
+@pytest.mark.parametrize("serial", ["C6N000001", "NVR000005"])
+async def test_offline_device_every_entity(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    serial: str,
+) -> None:
+    """Every entity of an offline device is unavailable, and no other's.
+
+    Its connectivity sensors stay available and say off. The demo's Bedroom
+    (C1C000007) is offline from the start; a PTZ camera (camera, buttons,
+    switches, selects, sensors, update) and an NVR with its channels go
+    offline here.
+    """
+
+    def assert_offline(states: dict[str, str]) -> None:
+        assert states
+        for entity_id, state in states.items():
+            if entity_id.startswith("binary_sensor.") and entity_id.endswith(
+                "_connectivity"
+            ):
+                assert state == STATE_OFF, entity_id
+            else:
+                assert state == STATE_UNAVAILABLE, entity_id
+
+    before = _states_by_device(hass, init_integration)
+    assert_offline(before["C1C000007"])
+    assert STATE_UNAVAILABLE not in before[serial].values()
+    simulator.set_online(serial, False)
+    await _advance(hass, freezer, 60)
+    after = _states_by_device(hass, init_integration)
+    assert_offline(after.pop(serial))
+    before.pop(serial)
+    assert after == before
 
 
 @pytest.mark.parametrize("code", [10029, 10007])
@@ -238,6 +297,8 @@ async def test_devices_added_and_removed(
         "alarm_control_panel",
         "binary_sensor",
         "camera",
+        "event",
+        "image",
     }
     assert device_registry.async_get_device(identifiers={(DOMAIN, "C8C000006")}) is None
     assert hass.states.get("switch.driveway_video_encryption") is None

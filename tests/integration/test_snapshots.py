@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
-from homeassistant.components import camera as camera_component
+from homeassistant.components import (
+    camera as camera_component,
+    image as image_component,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -19,6 +22,7 @@ from syrupy.filters import props
 from custom_components.ezviz_open import PLATFORMS
 
 if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.const import Platform
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers import entity_registry as er
@@ -36,6 +40,7 @@ async def test_platform(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
     platform: Platform,
 ) -> None:
     """Every entity of a platform (all enabled), its registry entry and state.
@@ -43,10 +48,15 @@ async def test_platform(
     Cameras get a fixed access token (Home Assistant's own, for the image
     proxy) so that their attributes are stable.
     """
+    # Alarm times (the state of alarm pictures) fixed, and the clock with them.
+    freezer.move_to("2025-01-01T12:00:00+00:00")
+    for minutes, alarm in enumerate(simulator.state.alarms, start=1):
+        alarm.alarm_time_ms = 1_735_732_800_000 - minutes * 60_000
     mock_config_entry.add_to_hass(hass)
     with (
         patch("custom_components.ezviz_open.PLATFORMS", [platform]),
         patch.object(camera_component._RND, "getrandbits", return_value=0xC0FFEE),
+        patch.object(image_component._RND, "getrandbits", return_value=0xC0FFEE),
     ):
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done(wait_background_tasks=True)

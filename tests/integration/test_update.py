@@ -206,3 +206,19 @@ async def test_unload_stops_following(
     simulator.reset_log()
     await _advance(hass, freezer, 60)
     assert simulator.count(UPGRADE_STATUS_PATH) == 0
+
+
+async def test_install_while_upgrading_is_refused(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A second install while one runs sends nothing; progress is read once."""
+    simulator.reset_log()
+    await _install(hass)
+    with pytest.raises(HomeAssistantError):
+        await _install(hass)
+    assert simulator.count(UPGRADE_PATH) == 1
+    await _advance(hass, freezer, 30)
+    assert simulator.count(UPGRADE_STATUS_PATH) == 1

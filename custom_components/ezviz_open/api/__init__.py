@@ -35,6 +35,7 @@ from .errors import (
     EzvizResponseError,
     EzvizServerError,
     EzvizTimeoutError,
+    EzvizTokenRejectedError,
     error_for_code,
 )
 from .live import LiveMixin
@@ -81,6 +82,7 @@ __all__ = [
     "EzvizResponseError",
     "EzvizServerError",
     "EzvizTimeoutError",
+    "EzvizTokenRejectedError",
     "LappReply",
     "Page",
     "TokenInfo",

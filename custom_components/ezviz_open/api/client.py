@@ -14,7 +14,8 @@ The token is minted on the base host and is only valid on the ``areaDomain``
 the token reply names, so every later call goes there. Minting costs quota,
 so a token is cached, handed to the owner through ``on_token`` to survive
 restarts, renewed shortly before it expires and, on 10002, renewed once and
-the call retried once.
+the call retried once; a 10002 of the
+fresh token too is ``EzvizTokenRejectedError`` (transient, not the credentials).
 
 Nothing here logs the app secret, the token or the replies' data.
 """
@@ -42,6 +43,7 @@ from .errors import (
     EzvizResponseError,
     EzvizServerError,
     EzvizTimeoutError,
+    EzvizTokenRejectedError,
     error_for_code,
     error_for_http_status,
 )
@@ -349,7 +351,19 @@ class BaseClient:
             if err.code != TOKEN_EXPIRED_CODE:
                 raise
         token = await self._renew(token)
-        return await call(token)
+        try:
+            return await call(token)
+        except EzvizAuthError as err:
+            if err.code != TOKEN_EXPIRED_CODE:
+                raise
+            # The credentials minted this token a moment ago: its rejection
+            # is the cloud's trouble, not a reason to ask for a new secret.
+            raise EzvizTokenRejectedError(
+                err.message,
+                code=err.code,
+                endpoint=err.endpoint,
+                http_status=err.http_status,
+            ) from err
 
     # --------------------------------------------------------------- transport
 

@@ -120,6 +120,14 @@ class EzvizServerError(EzvizApiError):
     """The cloud failed on its side (49999, 50000, HTTP 5xx)."""
 
 
+class EzvizTokenRejectedError(EzvizServerError):
+    """A token just minted with the app's credentials was rejected (10002) too.
+
+    The credentials work (the cloud accepted them a moment ago), so this is
+    not a reason to ask the user for a new secret: retry later.
+    """
+
+
 class EzvizWebhookError(EzvizError):
     """A push (webhook) message was rejected; ``reason`` says why."""
 
@@ -397,6 +405,7 @@ __all__ = [
     "EzvizResponseError",
     "EzvizServerError",
     "EzvizTimeoutError",
+    "EzvizTokenRejectedError",
     "EzvizWebhookError",
     "error_for_code",
     "error_for_http_status",

@@ -1,0 +1,330 @@
+"""Alarms: one account-wide poll, events, motion/doorbell hold, pictures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.ezviz_open.alarm_coordinator import (
+    ALARM_EVENT_TYPES,
+    EVENT_TYPES,
+    event_type_of,
+)
+from custom_components.ezviz_open.api.alarms import Alarm, AlarmType
+from custom_components.ezviz_open.const import DOMAIN
+from simulator import Simulator, generate_fleet
+from simulator.state import Alarm as SimAlarm
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+ALARM_LIST_PATH = "/api/lapp/alarm/list"
+LIVING_ROOM_EVENT = "event.living_room_alarm"
+LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"
+LIVING_ROOM_PICTURE = "image.living_room_last_alarm_picture"
+
+#: The event type of every alarm type the reference names in a group;
+#: all the other types of the table are "other".
+EXPECTED_GROUPS: dict[str, set[int]] = {
+    "motion": {10002, 12000, 10035, 10028},
+    "human": {10026, 10027, 12013},
+    "line_crossing": {10013, 10025},
+    "intrusion": {10014, 10033, 10029, 10030, 12003, 12007, 12009, 12005, 12015}
+    | {12017, 12025},
+    "face": {10015},
+    "doorbell": {10016},
+    "pir": {10000, 10010, 10018},
+    "tamper": {10011, 12002, 10020, 10021, 10031, 12019, 12021, 12027, 12108}
+    | {12110, 12114},
+    "video_loss": {10012, 12001, 12091},
+    "door_contact": {10004, 10019, 12120},
+    "smoke": {10005, 12011, 12024},
+    "gas": {10006},
+    "water_leak": {10008},
+    "emergency_button": {10001, 10009, 12023, 12026},
+    "power_on": {12030, 12118},
+    "power_off": {12029, 12119},
+}
+
+
+async def _advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _add_alarm(
+    simulator: Simulator,
+    serial: str,
+    alarm_type: int,
+    *,
+    channel: int = 1,
+    alarm_id: str | None = None,
+    encrypted: int = 0,
+) -> SimAlarm:
+    alarm = SimAlarm(
+        alarm_id=alarm_id or str(24027912025700000 + simulator.state.next_id()),
+        serial=serial,
+        alarm_type=alarm_type,
+        alarm_time_ms=int(simulator.now() * 1000),
+        channel_no=channel,
+        name=serial,
+        is_encrypt=encrypted,
+    )
+    simulator.state.alarms.append(alarm)
+    return alarm
+
+
+@pytest.mark.parametrize("alarm_type", list(AlarmType))
+def test_every_alarm_type_has_its_event_type(alarm_type: AlarmType) -> None:
+    """All 178 types of the reference's table map to one named event type."""
+    expected = next(
+        (name for name, codes in EXPECTED_GROUPS.items() if alarm_type in codes),
+        "other",
+    )
+    assert event_type_of(alarm_type) == expected
+    assert expected in EVENT_TYPES
+
+
+def test_event_types_cover_the_table() -> None:
+    """The groups name only known types; unknown codes are "other"."""
+    assert len(AlarmType) == 178
+    assert set(ALARM_EVENT_TYPES) <= {int(t) for t in AlarmType}
+    assert set(EVENT_TYPES) == {*EXPECTED_GROUPS, "other"}
+    assert event_type_of(99999) == "other"
+    assert event_type_of(None) == "other"
+
+
+async def test_history_is_not_an_event(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Setup reads what already happened once: no event fires for it."""
+    assert simulator.count(ALARM_LIST_PATH) == 1
+    assert hass.states.get(LIVING_ROOM_EVENT).state == STATE_UNKNOWN
+    assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_OFF
+    # The last picture of each camera is known.
+    picture = hass.states.get(LIVING_ROOM_PICTURE)
+    assert picture.state != STATE_UNKNOWN
+    assert picture.attributes["event_type"] == "motion"
+
+
+async def test_new_alarm_is_one_event_and_holds_motion(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A new alarm fires once, turns motion on, and off after the hold time."""
+    simulator.reset_log()
+    alarm = _add_alarm(simulator, "C6N000001", 10002)
+    await _advance(hass, freezer, 180)
+    state = hass.states.get(LIVING_ROOM_EVENT)
+    assert state.attributes["event_type"] == "motion"
+    assert state.attributes["alarm_id"] == alarm.alarm_id
+    assert state.attributes["channel"] == 1
+    assert state.attributes["has_picture"] is True
+    assert state.attributes["alarm_time"]
+    fired_at = state.state
+    assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_ON
+    # The poll asked from the newest alarm time seen, for every status.
+    request = next(r for r in simulator.requests if r.path == ALARM_LIST_PATH)
+    assert int(request.form["startTime"]) % 1000 == 0
+    assert request.form["status"] == "2"
+
+    # Polled again (the alarm is still listed): not a second event.
+    await _advance(hass, freezer, 20)
+    assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_ON  # hold 30 s
+    await _advance(hass, freezer, 15)
+    assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_OFF
+    await _advance(hass, freezer, 180)
+    assert hass.states.get(LIVING_ROOM_EVENT).state == fired_at
+    assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_OFF
+    assert simulator.count(ALARM_LIST_PATH) == 2
+
+
+async def test_hold_time_from_options(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """The hold time and the alarm cadence come from the options."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, options={"alarm_interval": 60, "alarm_hold": 120}
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    _add_alarm(simulator, "DB1000003", 10016)
+    await _advance(hass, freezer, 60)
+    assert hass.states.get("binary_sensor.front_door_doorbell").state == STATE_ON
+    assert hass.states.get("binary_sensor.front_door_motion").state == STATE_OFF
+    assert (
+        hass.states.get("event.front_door_alarm").attributes["event_type"] == "doorbell"
+    )
+    await _advance(hass, freezer, 100)
+    assert hass.states.get("binary_sensor.front_door_doorbell").state == STATE_ON
+    await _advance(hass, freezer, 30)
+    assert hass.states.get("binary_sensor.front_door_doorbell").state == STATE_OFF
+
+
+async def test_alarm_routing(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """NVR alarms go to their channel; hub alarms to the hub."""
+    _add_alarm(simulator, "NVR000005", 10013, channel=1)
+    _add_alarm(simulator, "A1S000004", 10005)
+    await _advance(hass, freezer, 180)
+    porch = hass.states.get("event.porch_alarm")
+    assert porch.attributes["event_type"] == "line_crossing"
+    assert hass.states.get("binary_sensor.porch_motion").state == STATE_ON
+    assert hass.states.get("event.recorder_alarm").state == STATE_UNKNOWN
+    assert hass.states.get("event.alarm_hub_alarm").attributes["event_type"] == "smoke"
+
+
+async def test_paged_poll(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """More than 50 new alarms: further pages, each alarm once."""
+    events: list[str] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda e: events.append(e.data["new_state"].attributes.get("alarm_id"))
+        if e.data["entity_id"] == "event.garden_alarm"
+        else None,
+    )
+    for _ in range(60):
+        _add_alarm(simulator, "BC1000002", 10010)
+    simulator.reset_log()
+    await _advance(hass, freezer, 180)
+    assert simulator.count(ALARM_LIST_PATH) == 2
+    assert len(events) == 60
+    assert len(set(events)) == 60
+
+
+async def test_alarm_picture(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Fetched when shown, once per alarm; encrypted ones say why."""
+    client = await hass_client()
+    resp = await client.get(f"/api/image_proxy/{LIVING_ROOM_PICTURE}")
+    assert resp.status == 200
+    body = await resp.read()
+    assert body.startswith(b"\xff\xd8")
+    pictures = [r for r in simulator.requests if r.path.startswith("/_sim/pic")]
+    resp = await client.get(f"/api/image_proxy/{LIVING_ROOM_PICTURE}")
+    assert await resp.read() == body
+    again = [r for r in simulator.requests if r.path.startswith("/_sim/pic")]
+    assert len(again) == len(pictures)
+
+    driveway = "image.driveway_last_alarm_picture"
+    assert hass.states.get(driveway).attributes["picture_status"] == "encrypted"
+    resp = await client.get(f"/api/image_proxy/{driveway}")
+    assert resp.status == 500
+
+
+async def test_alarm_requests_do_not_grow_with_devices(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A simulated day of the alarm cadence: 480 requests, 7 or 70 devices."""
+    per_day: dict[int, int] = {}
+    for size, fleet in ((7, "demo"), (70, generate_fleet(70))):
+        async with Simulator(fleet=fleet) as sim:
+            entry = MockConfigEntry(
+                domain=DOMAIN,
+                unique_id=f"{sim.app_key}-{size}",
+                data={
+                    "app_key": sim.app_key,
+                    "app_secret": sim.app_secret,
+                    "region": "custom",
+                    "url": sim.base_url,
+                },
+            )
+            entry.add_to_hass(hass)
+            assert await hass.config_entries.async_setup(entry.entry_id)
+            await hass.async_block_till_done(wait_background_tasks=True)
+            sim.reset_log()
+            for _ in range(480):
+                await _advance(hass, freezer, 180)
+            per_day[size] = sim.count(ALARM_LIST_PATH)
+            assert await hass.config_entries.async_unload(entry.entry_id)
+            await hass.async_block_till_done()
+    assert per_day == {7: 480, 70: 480}
+
+
+async def test_push_and_poll_are_one_event(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """An alarm pushed, then polled (with or without its id): one event.
+
+    While push delivers, the alarm poll runs every 15 minutes only.
+    """
+    coordinator = init_integration.runtime_data.alarms
+    fired: list[str | None] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda e: fired.append(e.data["new_state"].attributes.get("alarm_id"))
+        if e.data["entity_id"] == LIVING_ROOM_EVENT
+        else None,
+    )
+    first = _add_alarm(simulator, "C6N000001", 10002)
+    pushed = {
+        "alarmId": first.alarm_id,
+        "alarmType": 10002,
+        "alarmTime": first.alarm_time_ms,
+        "channelNo": 1,
+        "deviceSerial": "C6N000001",
+    }
+    assert coordinator.async_push_alarm(Alarm.from_api(pushed)) is True
+    assert coordinator.async_push_alarm(Alarm.from_api(pushed)) is False
+    await hass.async_block_till_done()
+    assert fired == [first.alarm_id]
+    assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_ON
+    assert coordinator.push_healthy
+    assert coordinator.update_interval == timedelta(minutes=15)
+
+    # A push without an id, then the poll lists it with one.
+    freezer.tick(timedelta(seconds=5))
+    second = _add_alarm(simulator, "C6N000001", 10015)
+    pushed = {
+        "alarmType": 10015,
+        "alarmTime": second.alarm_time_ms,
+        "channelNo": 1,
+        "deviceSerial": "C6N000001",
+    }
+    assert coordinator.async_push_alarm(Alarm.from_api(pushed)) is True
+    simulator.reset_log()
+    await _advance(hass, freezer, 180)
+    assert simulator.count(ALARM_LIST_PATH) == 0  # slowed down by push
+    await _advance(hass, freezer, 900)
+    assert simulator.count(ALARM_LIST_PATH) == 1
+    assert fired[0] == first.alarm_id
+    assert fired[1] is None
+    assert len(fired) == 2
+    assert hass.states.get(LIVING_ROOM_EVENT).attributes["event_type"] == "face"

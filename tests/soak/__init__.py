@@ -1,0 +1,1 @@
+"""The soak: the integration through a simulated day of injected faults."""
