@@ -1,0 +1,1 @@
+"""The request-budget benchmark (``scripts/bench``) and its quick variant."""

@@ -1,0 +1,492 @@
+"""The benchmark's report: targets, verdicts and tables from the measurements.
+
+Pure Python (no Home Assistant): ``scripts/bench_run.py`` and the quick test
+both build the report from the measurements of ``tests.bench.harness``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+TOKEN_PATH = "/api/lapp/token/get"
+DEVICE_LIST_PATH = "/api/lapp/device/list"
+CAMERA_LIST_PATH = "/api/lapp/camera/list"
+CAPACITY_PATH = "/api/lapp/device/capacity"
+VERSION_PATH = "/api/lapp/device/version/info"
+UPGRADE_STATUS_PATH = "/api/lapp/device/upgrade/status"
+ALARM_LIST_PATH = "/api/lapp/alarm/list"
+
+CADENCE_ACCOUNT = "account"
+CADENCE_CAMERAS = "account: camera list"
+CADENCE_CAPABILITIES = "capabilities"
+CADENCE_DETAIL = "detail"
+CADENCE_VERSIONS = "detail: firmware versions (daily)"
+CADENCE_UPGRADE = "upgrade progress"
+CADENCE_TOKEN = "token"
+CADENCE_ALARMS = "alarms"
+
+_CADENCES: dict[str, str] = {
+    DEVICE_LIST_PATH: CADENCE_ACCOUNT,
+    CAMERA_LIST_PATH: CADENCE_CAMERAS,
+    CAPACITY_PATH: CADENCE_CAPABILITIES,
+    VERSION_PATH: CADENCE_VERSIONS,
+    UPGRADE_STATUS_PATH: CADENCE_UPGRADE,
+    TOKEN_PATH: CADENCE_TOKEN,
+    ALARM_LIST_PATH: CADENCE_ALARMS,
+}
+
+
+def cadence_of(path: str) -> str:
+    """Return the cadence a request belongs to, from its endpoint.
+
+    Everything that is not a list, a capability set, a firmware version or
+    the token is a per-device read of the detail cadence (no command runs
+    while a day is simulated).
+    """
+    return _CADENCES.get(path, CADENCE_DETAIL)
+
+
+# -- targets -------------------------------------------------------------------
+
+TEN_DEVICES_PER_DAY = 3000
+PER_DEVICE_PER_DAY = 250
+DEVICES_PER_ACCOUNT_REQUEST = 50
+COMMAND_EXTRA = 2
+CONCURRENCY_RATIO = 0.25
+FRESH_ACCOUNT_S = 60
+FRESH_DETAIL_S = 3600
+#: Slack on the freshness gaps: the harness fires timers up to 0.5 s late.
+_SLACK_S = 1.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One target: what was asked, what was measured, and whether it holds."""
+
+    target: str
+    measured: str
+    ok: bool
+    #: A known exception, reported with its figures (not a failure).
+    exception: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "target": self.target,
+            "measured": self.measured,
+            "ok": self.ok,
+            "exception": self.exception,
+        }
+
+
+def _default_days(results: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [
+        r
+        for r in results
+        if r["kind"] == "day" and r.get("variant", "default") == "default"
+    ]
+
+
+def _generated(days: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return sorted(
+        (r for r in days if r["fleet"] != "demo"), key=lambda r: int(r["devices"])
+    )
+
+
+def evaluate(results: Sequence[Mapping[str, Any]]) -> list[Verdict]:
+    """Judge every target the measurements allow judging."""
+    verdicts: list[Verdict] = []
+    days = _default_days(results)
+    generated = _generated(days)
+
+    for r in generated:
+        if r["devices"] == 10:
+            total = r["per_day"]["total"]
+            verdicts.append(
+                Verdict(
+                    f"10 devices: at most {TEN_DEVICES_PER_DAY:,} requests per day",
+                    f"{total:,}",
+                    total <= TEN_DEVICES_PER_DAY,
+                )
+            )
+    for a, b in pairwise(generated):
+        slope = (b["per_day"]["total"] - a["per_day"]["total"]) / (
+            b["devices"] - a["devices"]
+        )
+        verdicts.append(
+            Verdict(
+                f"each further device at most {PER_DEVICE_PER_DAY} per day "
+                f"({a['devices']} -> {b['devices']} devices)",
+                f"{slope:.1f}",
+                slope <= PER_DEVICE_PER_DAY,
+            )
+        )
+    for r in days:
+        pages = math.ceil(r["devices"] / DEVICES_PER_ACCOUNT_REQUEST)
+        account = r["per_refresh"].get(CADENCE_ACCOUNT, {})
+        worst = account.get("max", 0)
+        verdicts.append(
+            Verdict(
+                f"account cadence: one request per {DEVICES_PER_ACCOUNT_REQUEST} "
+                f"devices ({r['fleet']}: {r['devices']} devices -> {pages})",
+                f"{account.get('mean', 0):g} per refresh (max {worst})",
+                worst <= pages,
+            )
+        )
+        fresh = r["freshness_s"]
+        verdicts.append(
+            Verdict(
+                f"{r['fleet']}: online state and arming fresh within "
+                f"{FRESH_ACCOUNT_S} s",
+                f"largest gap {fresh['account_max_gap']:.0f} s",
+                fresh["account_max_gap"] <= FRESH_ACCOUNT_S + _SLACK_S,
+            )
+        )
+        verdicts.append(
+            Verdict(
+                f"{r['fleet']}: settings fresh within an hour",
+                f"largest gap {fresh['detail_max_gap']:.0f} s "
+                f"over {fresh['detail_keys']} device endpoints",
+                fresh["detail_max_gap"] <= FRESH_DETAIL_S + _SLACK_S,
+            )
+        )
+
+    for r in results:
+        if r["kind"] != "commands":
+            continue
+        for c in r["commands"]:
+            if c["exception"]:
+                verdicts.append(
+                    Verdict(
+                        f"{c['name']}: at most {COMMAND_EXTRA} requests beyond itself",
+                        f"{c['extra']} over {c['window_s']} s "
+                        f"({_describe_extra(c)}); exception: progress is polled "
+                        "every 30 s while the upgrade runs",
+                        c["extra"] <= COMMAND_EXTRA,
+                        exception=True,
+                    )
+                )
+                continue
+            verdicts.append(
+                Verdict(
+                    f"{c['name']}: at most {COMMAND_EXTRA} requests beyond itself",
+                    f"{c['extra']} ({_describe_extra(c)})",
+                    c["extra"] <= COMMAND_EXTRA,
+                )
+            )
+            if c["expected_state"] is not None:
+                verdicts.append(
+                    Verdict(
+                        f"{c['name']}: the new state shows at once",
+                        f"{c['state_at_once']} (expected {c['expected_state']})",
+                        c["state_at_once"] == c["expected_state"],
+                    )
+                )
+            if c["rereads"]:
+                verdicts.append(
+                    Verdict(
+                        f"{c['name']}: the setting is read again at once",
+                        ", ".join(_short(p) for p in c["rereads"])
+                        + (" read" if c["rereads_at_once"] else " NOT read"),
+                        bool(c["rereads_at_once"]),
+                    )
+                )
+
+    for r in results:
+        if r["kind"] != "concurrency":
+            continue
+        verdicts.append(
+            Verdict(
+                f"{r['devices']}-device detail refresh at most "
+                f"{CONCURRENCY_RATIO:g} of the sequential time",
+                f"{r['concurrent_s']:.2f} s / {r['sequential_s']:.2f} s = "
+                f"{r['ratio']:.3f}",
+                r["ratio"] <= CONCURRENCY_RATIO,
+            )
+        )
+        verdicts.append(
+            Verdict(
+                "requests in flight never above the configured concurrency",
+                f"peak {r['peak_in_flight']} (bound {r['bound']})",
+                r["peak_in_flight"] <= r["bound"],
+            )
+        )
+    return verdicts
+
+
+def _describe_extra(command: Mapping[str, Any]) -> str:
+    parts = [f"{path} (at once)" for path in command["extra_immediate"]]
+    parts += [f"{path} x{n}" for path, n in command["extra_later"].items()]
+    return ", ".join(_short(p) for p in parts) or "none"
+
+
+def _short(path: str) -> str:
+    return path.removeprefix("/api/lapp/").removeprefix("/api/")
+
+
+# -- tables --------------------------------------------------------------------
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append(
+            "  ".join(
+                cell.rjust(widths[i]) if i else cell.ljust(widths[i])
+                for i, cell in enumerate(row)
+            ).rstrip()
+        )
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def _fleet_order(r: Mapping[str, Any]) -> tuple[int, int]:
+    return (1 if r["fleet"] == "demo" else 0, int(r["devices"]))
+
+
+def render_text(report: Mapping[str, Any]) -> str:
+    """The human report."""
+    results: list[Mapping[str, Any]] = report["results"]
+    lines: list[str] = []
+    days = sorted(_default_days(results), key=_fleet_order)
+    cadences = sorted({c for r in days for c in r["per_day"]["by_cadence"]})
+    if days:
+        lines += [
+            "",
+            "1. Requests per simulated day at default options, by cadence",
+            "",
+        ]
+        lines += _table(
+            ["fleet", "devices", *cadences, "total", "per device"],
+            (
+                [
+                    r["fleet"],
+                    r["devices"],
+                    *(r["per_day"]["by_cadence"].get(c, 0) for c in cadences),
+                    f"{r['per_day']['total']:,}",
+                    f"{r['per_day']['total'] / r['devices']:.0f}",
+                ]
+                for r in days
+            ),
+        )
+        endpoints = sorted({p for r in days for p in r["per_day"]["by_endpoint"]})
+        lines += ["", "   by endpoint", ""]
+        lines += _table(
+            ["endpoint", *(f"{r['fleet']}" for r in days)],
+            (
+                [_short(p), *(r["per_day"]["by_endpoint"].get(p, 0) for r in days)]
+                for p in endpoints
+            ),
+        )
+        lines += ["", "2. Requests per refresh of each cadence (mean / max)", ""]
+        lines += _table(
+            ["fleet", "setup", *cadences],
+            (
+                [
+                    r["fleet"],
+                    r["setup"]["requests"],
+                    *(
+                        (
+                            f"{r['per_refresh'][c]['mean']:g} / "
+                            f"{r['per_refresh'][c]['max']}"
+                        )
+                        if c in r["per_refresh"]
+                        else "-"
+                        for c in cadences
+                    ),
+                ]
+                for r in days
+            ),
+        )
+    variants = [r for r in results if r["kind"] == "day" and r not in days]
+    if variants:
+        lines += ["", "   other options (requests per day)", ""]
+        lines += _table(
+            ["fleet", "account interval", "detail interval", "total"],
+            (
+                [
+                    r["fleet"],
+                    f"{r['options']['account_interval_s']} s",
+                    f"{r['options']['detail_interval_min']} min",
+                    f"{r['per_day']['total']:,}",
+                ]
+                for r in sorted(variants, key=_fleet_order)
+            ),
+        )
+    for r in results:
+        if r["kind"] != "commands":
+            continue
+        lines += [
+            "",
+            f"3. Requests one user command causes beyond itself ({r['fleet']})",
+            "",
+        ]
+        lines += _table(
+            ["command", "own", "extra", "which"],
+            (
+                [c["name"], c["own"], c["extra"], _describe_extra(c)]
+                for c in r["commands"]
+            ),
+        )
+    conc = [r for r in results if r["kind"] == "concurrency"]
+    if conc:
+        lines += ["", "4. One detail refresh with simulated latency", ""]
+        lines += _table(
+            [
+                "devices",
+                "latency",
+                "requests",
+                "bound",
+                "concurrent",
+                "sequential",
+                "ratio",
+                "peak in flight",
+            ],
+            (
+                [
+                    r["devices"],
+                    f"{r['latency_s'] * 1000:.0f} ms",
+                    r["requests"],
+                    r["bound"],
+                    f"{r['concurrent_s']:.2f} s",
+                    f"{r['sequential_s']:.2f} s",
+                    f"{r['ratio']:.3f}",
+                    r["peak_in_flight"],
+                ]
+                for r in conc
+            ),
+        )
+    setups = [r for r in results if r["kind"] == "setup"]
+    if setups:
+        lines += ["", "5. From entry setup to all entities", ""]
+        lines += _table(
+            [
+                "devices",
+                "latency",
+                "entities",
+                "requests",
+                "entities added",
+                "first detail read",
+            ],
+            (
+                [
+                    r["devices"],
+                    f"{r['latency_s'] * 1000:.0f} ms",
+                    r["entities"],
+                    r["requests"],
+                    f"{r['entities_added_s']:.2f} s",
+                    f"{r['first_detail_done_s']:.2f} s",
+                ]
+                for r in setups
+            ),
+        )
+    verdicts = report["verdicts"]
+    lines += ["", "Targets", ""]
+    for v in verdicts:
+        mark = "EXCEPTION" if v["exception"] else ("ok" if v["ok"] else "MISSED")
+        lines.append(f"  [{mark}] {v['target']}: {v['measured']}")
+    missed = [v for v in verdicts if not v["ok"] and not v["exception"]]
+    lines += [
+        "",
+        f"{len(verdicts) - len(missed)}/{len(verdicts)} targets met"
+        + (f"; MISSED: {len(missed)}" if missed else ""),
+    ]
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def build_report(results: Sequence[Mapping[str, Any]], **meta: Any) -> dict[str, Any]:
+    """The JSON report: measurements, verdicts and whether every target holds."""
+    verdicts = evaluate(results)
+    return {
+        **meta,
+        "results": list(results),
+        "verdicts": [v.as_dict() for v in verdicts],
+        "missed": [v.target for v in verdicts if not v.ok and not v.exception],
+    }
+
+
+def _md_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|",
+    ]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _fleet_name(r: Mapping[str, Any]) -> str:
+    if r["fleet"] == "demo":
+        return f"demo fleet ({r['devices']})"
+    return f"{r['devices']} device" + ("s" if r["devices"] != 1 else "")
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """The README's request-budget tables (paste the output as it is)."""
+    results: list[Mapping[str, Any]] = report["results"]
+    days = sorted(_default_days(results), key=_fleet_order)
+    cadences = [
+        (CADENCE_ACCOUNT, "device list"),
+        (CADENCE_CAMERAS, "camera list"),
+        (CADENCE_ALARMS, "alarm list"),
+        (CADENCE_DETAIL, "detail"),
+        (CADENCE_VERSIONS, "firmware versions"),
+    ]
+    lines = [
+        "Requests per simulated day at default options (`scripts/bench`):",
+        "",
+    ]
+    lines += _md_table(
+        ["account", *(label for _, label in cadences), "total", "per device"],
+        (
+            [
+                _fleet_name(r),
+                *(f"{r['per_day']['by_cadence'].get(c, 0):,}" for c, _ in cadences),
+                f"**{r['per_day']['total']:,}**",
+                f"{r['per_day']['total'] / r['devices']:.0f}",
+            ]
+            for r in days
+        ),
+    )
+    by_option = sorted(
+        (r for r in results if r["kind"] == "day" and r["fleet"] != "demo"),
+        key=lambda r: (
+            int(r["devices"]),
+            r["options"]["account_interval_s"],
+            r["options"]["detail_interval_min"],
+        ),
+    )
+    fleets = {r["fleet"] for r in by_option if r.get("variant") == "options"}
+    rows = [r for r in by_option if r["fleet"] in fleets]
+    if rows:
+        lines += ["", "By option (simulated days; defaults 60 s and 60 min):", ""]
+        lines += _md_table(
+            [
+                "account",
+                "account interval",
+                "detail interval",
+                "device list",
+                "detail",
+                "total per day",
+            ],
+            (
+                [
+                    _fleet_name(r),
+                    f"{r['options']['account_interval_s']} s",
+                    f"{r['options']['detail_interval_min']} min",
+                    f"{r['per_day']['by_cadence'].get(CADENCE_ACCOUNT, 0):,}",
+                    f"{r['per_day']['by_cadence'].get(CADENCE_DETAIL, 0):,}",
+                    f"{r['per_day']['total']:,}",
+                ]
+                for r in rows
+            ),
+        )
+    return "\n".join(lines) + "\n"

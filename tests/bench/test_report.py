@@ -1,0 +1,89 @@
+"""The benchmark's report: a missed target is named and fails the run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import subprocess
+import sys
+from typing import Any
+
+from .report import build_report, evaluate, render_markdown, render_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _day(fleet: str, devices: int, total: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "day",
+        "fleet": fleet,
+        "devices": devices,
+        "options": {"account_interval_s": 60, "detail_interval_min": 60},
+        "setup": {"requests": 3 + devices},
+        "per_day": {
+            "total": total,
+            "by_cadence": {"account": 1440, "detail": total - 1440},
+            "by_endpoint": {"/api/lapp/device/list": 1440},
+        },
+        "per_refresh": {"account": {"mean": 1, "max": 1}},
+        "freshness_s": {
+            "account_max_gap": 60.0,
+            "detail_max_gap": 3600.0,
+            "detail_keys": devices,
+        },
+        **extra,
+    }
+
+
+def _run(report: dict[str, Any], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    return subprocess.run(  # noqa: S603 (our own script)
+        [sys.executable, str(ROOT / "scripts" / "bench_run.py"), "--from", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_targets_met(tmp_path: Path) -> None:
+    """Within every target: exit 0, tables printed."""
+    results = [_day("1", 1, 2000), _day("10", 10, 2500)]
+    report = build_report(results)
+    assert report["missed"] == []
+    assert "| 10 devices | 1,440 |" in render_markdown(report)
+    proc = _run(report, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "targets met" in proc.stdout
+
+
+def test_target_missed(tmp_path: Path) -> None:
+    """Over 3,000 a day and 250 per further device: both named, exit 1."""
+    results = [_day("1", 1, 2000), _day("10", 10, 4500)]
+    missed = [v.target for v in evaluate(results) if not v.ok]
+    assert missed == [
+        "10 devices: at most 3,000 requests per day",
+        "each further device at most 250 per day (1 -> 10 devices)",
+    ]
+    report = build_report(results)
+    assert "[MISSED] 10 devices" in render_text(report)
+    proc = _run(report, tmp_path)
+    assert proc.returncode == 1
+    assert "TARGET MISSED: 10 devices: at most 3,000 requests per day" in proc.stderr
+
+
+def test_slow_or_crowded_refresh_missed() -> None:
+    """A refresh over a quarter of the sequential time, or over the bound."""
+    result = {
+        "kind": "concurrency",
+        "devices": 50,
+        "latency_s": 0.1,
+        "requests": 102,
+        "bound": 4,
+        "concurrent_s": 2.7,
+        "sequential_s": 10.4,
+        "ratio": 0.26,
+        "peak_in_flight": 5,
+    }
+    assert [v.ok for v in evaluate([result])] == [False, False]
