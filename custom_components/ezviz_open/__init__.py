@@ -36,7 +36,9 @@ from .coordinator import (
     RateLimitState,
     async_remove_capability_store,
 )
+from .detectors import current_detector_identifiers
 from .entity import current_identifiers
+from .push import async_setup_push
 from .repairs import async_delete_issues, async_update_verification_code_issues
 from .services import async_setup_services
 
@@ -154,6 +156,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
 
     _sync_registry()
     entry.async_on_unload(account.async_add_listener(_sync_registry))
+    # Detectors come and go with their hub's list (a detail topic).
+    entry.async_on_unload(detail.async_add_listener(_sync_registry))
 
     @callback
     def _update_issues() -> None:
@@ -162,6 +166,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
     _update_issues()
     entry.async_on_unload(account.async_add_listener(_update_issues))
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    async_setup_push(hass, entry)
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Entities have registered what they read: fetch it once now, in the
@@ -188,6 +193,7 @@ async def async_remove_config_entry_device(
 ) -> bool:
     """Allow removing a device only once it left the account."""
     current = current_identifiers(entry.runtime_data.account.data)
+    current.update(dict.fromkeys(current_detector_identifiers(hass, entry)))
     return not any(
         domain == DOMAIN and identifier in current
         for domain, identifier in device.identifiers
@@ -209,6 +215,7 @@ def _async_sync_device_registry(
     """Remove devices that left the account; follow names and firmware."""
     data = entry.runtime_data.account.data
     current = current_identifiers(data)
+    current.update(dict.fromkeys(current_detector_identifiers(hass, entry)))
     registry = dr.async_get(hass)
     gone: set[str] = set()
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):

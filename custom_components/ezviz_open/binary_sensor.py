@@ -1,7 +1,10 @@
 """Binary sensors of EZVIZ devices: connectivity, motion and doorbell alarms.
 
 Motion and doorbell sensors turn on with an alarm of their camera (polled
-or pushed) and off after the hold time of the options.
+or pushed) and off after the hold time of the options. Each detector of an
+A1 hub has a sensor of its kind (door, motion, smoke, ...) that does the
+same with the hub's alarms of that kind from that detector, and diagnostics
+from the hub's detector list (battery, zone fault, interference, link).
 """
 
 from __future__ import annotations
@@ -19,9 +22,26 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.event import async_call_later
 
-from .alarm_coordinator import EVENT_DOORBELL, MOTION_EVENTS, AlarmEvent
+from .alarm_coordinator import (
+    EVENT_DOOR_CONTACT,
+    EVENT_DOORBELL,
+    EVENT_EMERGENCY,
+    EVENT_GAS,
+    EVENT_MOTION,
+    EVENT_PIR,
+    EVENT_SMOKE,
+    EVENT_WATER_LEAK,
+    MOTION_EVENTS,
+    AlarmEvent,
+)
 from .alarm_entity import EzvizAlarmEntity
+from .api.detectors import Detector, DetectorType
 from .const import CONF_ALARM_HOLD, DEFAULT_ALARM_HOLD
+from .detectors import (
+    EzvizDetectorEntity,
+    async_setup_detector_entities,
+    hub_detectors,
+)
 from .entity import EzvizEntity, async_setup_device_entities, video_channels
 
 if TYPE_CHECKING:
@@ -59,6 +79,21 @@ async def async_setup_entry(
         return entities
 
     async_setup_device_entities(entry, async_add_entities, _entities)
+
+    def _detector_entities(
+        data: EzvizOpenData, hub: str, detector: Detector
+    ) -> list[BinarySensorEntity]:
+        entities: list[BinarySensorEntity] = []
+        if detector.detector_type in DETECTOR_KINDS:
+            entities.append(EzvizDetectorAlarmSensor(data, hub, detector))
+        entities.extend(
+            EzvizDetectorSensor(data, hub, detector, description)
+            for description in DETECTOR_SENSORS
+            if description.value_fn(detector) is not None
+        )
+        return entities
+
+    async_setup_detector_entities(entry, async_add_entities, _detector_entities)
 
 
 class EzvizOnlineSensor(EzvizEntity, BinarySensorEntity):
@@ -165,3 +200,168 @@ class EzvizAlarmSensor(EzvizAlarmEntity, BinarySensorEntity):
         if self._cancel_off is not None:
             self._cancel_off()
             self._cancel_off = None
+
+
+# -- detectors of A1 hubs ------------------------------------------------------
+
+_MOTION = (BinarySensorDeviceClass.MOTION, frozenset({EVENT_PIR, EVENT_MOTION}))
+#: Detector type -> the main sensor's device class and the alarms that turn
+#: it on (types that detect nothing, such as remote controls, have none).
+DETECTOR_KINDS: dict[
+    DetectorType | str | None, tuple[BinarySensorDeviceClass, frozenset[str]]
+] = {
+    DetectorType.MAGNETIC_CONTACT: (
+        BinarySensorDeviceClass.DOOR,
+        frozenset({EVENT_DOOR_CONTACT}),
+    ),
+    DetectorType.OPEN_CLOSE: (
+        BinarySensorDeviceClass.OPENING,
+        frozenset({EVENT_DOOR_CONTACT}),
+    ),
+    DetectorType.PIR: _MOTION,
+    DetectorType.CURTAIN: _MOTION,
+    DetectorType.SMOKE: (BinarySensorDeviceClass.SMOKE, frozenset({EVENT_SMOKE})),
+    DetectorType.GAS: (BinarySensorDeviceClass.GAS, frozenset({EVENT_GAS})),
+    DetectorType.WATER_LEAK: (
+        BinarySensorDeviceClass.MOISTURE,
+        frozenset({EVENT_WATER_LEAK}),
+    ),
+    DetectorType.EMERGENCY_BUTTON: (
+        BinarySensorDeviceClass.SAFETY,
+        frozenset({EVENT_EMERGENCY}),
+    ),
+}
+
+
+def alarm_matches(
+    event: AlarmEvent, detector: Detector, listed: dict[str, Detector]
+) -> bool:
+    """Whether an alarm of the hub comes from ``detector``.
+
+    Alarms name their detector (its location): by name when the name is one
+    of the hub's detectors, else by kind when the hub has one such detector.
+    """
+    kind = DETECTOR_KINDS.get(detector.detector_type)
+    if kind is None or event.event_type not in kind[1]:
+        return False
+    name = (event.name or "").casefold()
+    names = {(det.name or "").casefold() for det in listed.values()}
+    if name and name in names:
+        return name == (detector.name or "").casefold()
+    same_kind = [
+        det
+        for det in listed.values()
+        if (other := DETECTOR_KINDS.get(det.detector_type)) is not None
+        and event.event_type in other[1]
+    ]
+    return len(same_kind) == 1
+
+
+class EzvizDetectorAlarmSensor(
+    EzvizDetectorEntity, EzvizAlarmEntity, BinarySensorEntity
+):
+    """On with an alarm of the hub from this detector, off after the hold time."""
+
+    _attr_is_on = False
+
+    def __init__(self, data: EzvizOpenData, hub: str, detector: Detector) -> None:
+        """Set up the sensor of a detector's kind."""
+        super().__init__(data, hub, detector, "alarm")
+        self._attr_device_class = DETECTOR_KINDS[detector.detector_type][0]
+        self._hold = timedelta(
+            seconds=data.options.get(CONF_ALARM_HOLD, DEFAULT_ALARM_HOLD)
+        )
+        self._cancel_off: CALLBACK_TYPE | None = None
+
+    @callback
+    def _handle_alarm(self, event: AlarmEvent) -> None:
+        detector = self.detector
+        if detector is None or not alarm_matches(
+            event, detector, hub_detectors(self.runtime, self.serial)
+        ):
+            return
+        if self._cancel_off is not None:
+            self._cancel_off()
+        self._attr_is_on = True
+        self._cancel_off = async_call_later(self.hass, self._hold, self._async_off)
+        self.async_write_ha_state()
+
+    @callback
+    def _async_off(self, _now: object) -> None:
+        self._cancel_off = None
+        self._attr_is_on = False
+        self.async_write_ha_state()
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop the pending turn-off."""
+        await super().async_will_remove_from_hass()
+        if self._cancel_off is not None:
+            self._cancel_off()
+            self._cancel_off = None
+
+
+def _connected(detector: Detector) -> bool | None:
+    if detector.connected is None and detector.offline is None:
+        return None
+    return detector.connected is not False and detector.offline is not True
+
+
+@dataclass(frozen=True, kw_only=True)
+class EzvizDetectorSensorDescription(BinarySensorEntityDescription):
+    """A diagnostic of a detector from the hub's list (None: not reported)."""
+
+    value_fn: Callable[[Detector], bool | None]
+
+
+DETECTOR_SENSORS: tuple[EzvizDetectorSensorDescription, ...] = (
+    EzvizDetectorSensorDescription(
+        key="battery_low",
+        device_class=BinarySensorDeviceClass.BATTERY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda detector: detector.battery_low,
+    ),
+    EzvizDetectorSensorDescription(
+        key="zone_fault",
+        translation_key="zone_fault",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda detector: detector.zone_fault,
+    ),
+    EzvizDetectorSensorDescription(
+        key="wireless_interference",
+        translation_key="wireless_interference",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda detector: detector.wireless_interference,
+    ),
+    EzvizDetectorSensorDescription(
+        key="online",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_connected,
+    ),
+)
+
+
+class EzvizDetectorSensor(EzvizDetectorEntity, BinarySensorEntity):
+    """A diagnostic of a detector, from the hub's detector list."""
+
+    entity_description: EzvizDetectorSensorDescription
+
+    def __init__(
+        self,
+        data: EzvizOpenData,
+        hub: str,
+        detector: Detector,
+        description: EzvizDetectorSensorDescription,
+    ) -> None:
+        """Set up the sensor."""
+        self.entity_description = description
+        super().__init__(data, hub, detector, description.key)
+
+    @property
+    def is_on(self) -> bool | None:
+        """The reported value, None when the hub did not report it."""
+        detector = self.detector
+        return None if detector is None else self.entity_description.value_fn(detector)

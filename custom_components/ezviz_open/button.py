@@ -4,6 +4,9 @@ Each exists only where the device's capability set offers it. A PTZ button
 moves one short step (``ptz/start``, a pause, ``ptz/stop``: two requests);
 a mirror button flips the image (one request). Neither has a state to read
 back, so no refresh follows.
+
+An A1 hub has a button that clears its alarm (``detector/cancelAlarm``); the
+hub's detector list (zone faults) is read again after it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from homeassistant.const import EntityCategory
 
 from .api.ptz import MirrorCommand, PtzDirection
 from .const import PTZ_STEP_DURATION
+from .detectors import async_cancel_hub_alarm, is_detector_hub
 from .entity import EzvizEntity, async_setup_device_entities, video_channels
 from .helpers import async_ptz_step, ezviz_exception_handler
 
@@ -113,12 +117,15 @@ async def async_setup_entry(
         caps = data.capabilities.get(serial)
         if caps is None:
             return []
-        return [
+        entities: list[EzvizEntity] = [
             EzvizButton(data, serial, channel, channel_no, description)
             for channel, channel_no in video_channels(data.account.data, serial)
             for description in BUTTONS
             if description.exists_fn(caps)
         ]
+        if is_detector_hub(data, serial):
+            entities.append(EzvizClearAlarmButton(data, serial))
+        return entities
 
     async_setup_device_entities(entry, async_add_entities, _entities)
 
@@ -147,3 +154,18 @@ class EzvizButton(EzvizEntity, ButtonEntity):
         await self.entity_description.press_fn(
             self.runtime.client, self.serial, self.channel_no
         )
+
+
+class EzvizClearAlarmButton(EzvizEntity, ButtonEntity):
+    """Clear the ongoing alarm of an A1 hub."""
+
+    _attr_translation_key = "clear_alarm"
+
+    def __init__(self, data: EzvizOpenData, serial: str) -> None:
+        """Set up the button of a hub."""
+        super().__init__(data, serial, "clear_alarm")
+
+    @ezviz_exception_handler
+    async def async_press(self) -> None:
+        """Clear the alarm, then read the hub's detectors again."""
+        await async_cancel_hub_alarm(self.runtime, self.serial)

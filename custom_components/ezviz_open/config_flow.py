@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
@@ -21,6 +22,7 @@ from homeassistant.const import CONF_URL
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -48,11 +50,14 @@ from .const import (
     CONF_APP_KEY,
     CONF_APP_SECRET,
     CONF_DETAIL_INTERVAL,
+    CONF_PUSH,
+    CONF_PUSH_SECRET,
     CONF_REGION,
     CONF_STREAM_PROTOCOL,
     CONF_STREAM_QUALITY,
     CONF_TOKEN,
     CONF_VERIFICATION_CODES,
+    CONF_WEBHOOK_ID,
     DEFAULT_ACCOUNT_INTERVAL,
     DEFAULT_ALARM_HOLD,
     DEFAULT_ALARM_INTERVAL,
@@ -76,6 +81,7 @@ from .const import (
     STREAM_PROTOCOLS,
     STREAM_QUALITIES,
 )
+from .push import webhook_url
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -315,9 +321,13 @@ class EzvizOpenOptionsFlow(OptionsFlow):
                 CONF_STREAM_PROTOCOL: user_input[CONF_STREAM_PROTOCOL],
                 CONF_STREAM_QUALITY: user_input[CONF_STREAM_QUALITY],
             }
-            if self._encryptable_devices():
-                return await self.async_step_verification_codes()
-            return self.async_create_entry(data=self._options)
+            if user_input.get(CONF_PUSH):
+                self._options[CONF_PUSH] = True
+                # Kept when push is turned off: the URL given to EZVIZ stays.
+                self._options.setdefault(CONF_WEBHOOK_ID, webhook.async_generate_id())
+                return await self.async_step_push()
+            self._options.pop(CONF_PUSH, None)
+            return await self._async_step_codes_or_finish()
 
         schema = vol.Schema(
             {
@@ -381,6 +391,7 @@ class EzvizOpenOptionsFlow(OptionsFlow):
                         translation_key=CONF_STREAM_QUALITY,
                     )
                 ),
+                vol.Required(CONF_PUSH, default=False): BooleanSelector(),
             }
         )
         return self.async_show_form(
@@ -389,6 +400,35 @@ class EzvizOpenOptionsFlow(OptionsFlow):
                 schema, self.config_entry.options
             ),
         )
+
+    async def async_step_push(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the webhook URL to give EZVIZ; ask for the signing secret."""
+        if user_input is not None:
+            secret = str(user_input.get(CONF_PUSH_SECRET) or "").strip()
+            if secret:
+                self._options[CONF_PUSH_SECRET] = secret
+            else:
+                self._options.pop(CONF_PUSH_SECRET, None)
+            return await self._async_step_codes_or_finish()
+        current = self.config_entry.options.get(CONF_PUSH_SECRET)
+        return self.async_show_form(
+            step_id="push",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({vol.Optional(CONF_PUSH_SECRET): _PASSWORD}),
+                {CONF_PUSH_SECRET: current} if current else {},
+            ),
+            description_placeholders={
+                "url": webhook_url(self.hass, self._options[CONF_WEBHOOK_ID])
+            },
+        )
+
+    async def _async_step_codes_or_finish(self) -> ConfigFlowResult:
+        """Ask for verification codes if a device can encrypt, else finish."""
+        if self._encryptable_devices():
+            return await self.async_step_verification_codes()
+        return self.async_create_entry(data=self._options)
 
     async def async_step_verification_codes(
         self, user_input: dict[str, Any] | None = None

@@ -93,3 +93,8 @@ MAX_ALARM_INTERVAL: Final = 3600
 DEFAULT_ALARM_HOLD: Final = 30  # seconds
 MIN_ALARM_HOLD: Final = 5
 MAX_ALARM_HOLD: Final = 3600
+
+# Push (see push.py)
+CONF_PUSH: Final = "push"
+CONF_PUSH_SECRET: Final = "push_secret"  # noqa: S105
+CONF_WEBHOOK_ID: Final = "webhook_id"

@@ -25,7 +25,9 @@ Detail cadence (``DetailCoordinator``, default every 60 min)
     skipped. After a command only the endpoint that command touched is read
     again, for that device alone. ``device/version/info`` (the latest
     firmware) is read at most once a day per device, and again when the
-    device list shows a new installed version (``TOPIC_MAX_AGE``).
+    device list shows a new installed version (``TOPIC_MAX_AGE``). An A1
+    hub's ``detector/list`` is one of these endpoints, registered for every
+    hub (``detectors.py``) so that new detectors are found: one per hub.
 
 Firmware upgrades
     Only while an upgrade started from Home Assistant runs:
@@ -34,7 +36,8 @@ Firmware upgrades
 Requests per day at default options, for ``n`` devices (``c`` channels) of
 which each has ``k`` detail endpoints in use by default-enabled entities
 (``k`` is 0-4 for the demo mix: status, microphone, infrared and fill light
-for a PTZ camera), and ``u`` that can be upgraded::
+for a PTZ camera; status and the detector list for an A1 hub), and ``u``
+that can be upgraded::
 
     account   1440 * ceil(n / 50)            device/list every 60 s
     cameras     24 * ceil(c / 50)            hourly (plus one per change)
@@ -42,8 +45,8 @@ for a PTZ camera), and ``u`` that can be upgraded::
     versions     u                            daily
     token        1 / 7                        a token lives 7 days
 
-    demo fleet (7 devices, 14 detail endpoints, 6 online upgradable):
-        1440 + 24 + 336 + 6 = 1,806 per day
+    demo fleet (7 devices, 15 detail endpoints, 6 online upgradable):
+        1440 + 24 + 360 + 6 = 1,830 per day
     10 devices, k = 4:  1440 + 24 + 960 + 10 = 2,434 per day (< 3,000)
     each further device: 24 * k + 1 <= 97 per day (< 250)
 
@@ -448,6 +451,8 @@ class DetailTopic(StrEnum):
     INFO = "info"
     STORAGE = "storage"
     VERSION = "version"
+    #: The detectors of an A1-type hub (``detector/list``, see ``detectors.py``).
+    DETECTORS = "detectors"
     #: Not read by the cadence: set while a firmware upgrade is watched.
     UPGRADE = "upgrade"
 
@@ -473,6 +478,7 @@ DETAIL_FETCHERS: dict[DetailTopic, _Fetcher] = {
     DetailTopic.INFO: lambda client, serial: client.get_device_info(serial),
     DetailTopic.STORAGE: lambda client, serial: client.get_format_status(serial),
     DetailTopic.VERSION: lambda client, serial: client.get_device_version(serial),
+    DetailTopic.DETECTORS: lambda client, serial: client.list_detectors(serial),
     DetailTopic.UPGRADE: lambda client, serial: client.get_upgrade_status(serial),
 }
 

@@ -1,8 +1,8 @@
 """Diagnostics of the EZVIZ Open Platform integration.
 
 Secrets are redacted: the app key and secret, the token, verification codes,
-device passwords and every URL (live, picture and cover addresses carry
-tokens or signatures).
+the push secret and webhook id, device passwords and every URL (live,
+picture and cover addresses carry tokens or signatures).
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_URL
 
-from .const import CONF_APP_KEY, CONF_APP_SECRET, CONF_TOKEN, CONF_VERIFICATION_CODES
+from .const import (
+    CONF_APP_KEY,
+    CONF_APP_SECRET,
+    CONF_PUSH_SECRET,
+    CONF_TOKEN,
+    CONF_VERIFICATION_CODES,
+    CONF_WEBHOOK_ID,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -26,6 +33,8 @@ TO_REDACT = {
     CONF_TOKEN,
     CONF_URL,
     CONF_VERIFICATION_CODES,
+    CONF_PUSH_SECRET,
+    CONF_WEBHOOK_ID,
     "access_token",
     "accessToken",
     "appKey",

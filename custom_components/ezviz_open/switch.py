@@ -4,6 +4,10 @@ A description says from which capability the switch exists, which per-device
 endpoint (detail topic) it reads, how to read its value from that reply, how
 to write it, and what the reply would look like after a successful write (so
 the new state shows at once; a read of that one endpoint confirms it).
+
+Each detector of an A1 hub has a switch per hub mode (home, away, sleep)
+where the hub's guard mask lets it be armed on its own
+(``detector/status/set``; the hub's detector list is read again after).
 """
 
 from __future__ import annotations
@@ -15,9 +19,16 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.const import EntityCategory
 from homeassistant.exceptions import ServiceValidationError
 
+from .api.detectors import Detector, SafeMode
 from .api.device_config import SwitchType
 from .const import CONF_VERIFICATION_CODES, DOMAIN
 from .coordinator import DetailTopic
+from .detectors import (
+    EzvizDetectorEntity,
+    async_refresh_hub,
+    async_setup_detector_entities,
+    guard_allows,
+)
 from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
 from .helpers import ezviz_exception_handler
 
@@ -136,6 +147,18 @@ async def async_setup_entry(
 
     async_setup_device_entities(entry, async_add_entities, _entities)
 
+    def _detector_entities(
+        data: EzvizOpenData, hub: str, detector: Detector
+    ) -> list[EzvizDetectorSwitch]:
+        caps = data.capabilities.get(hub)
+        return [
+            EzvizDetectorSwitch(data, hub, detector, description)
+            for description in DETECTOR_SWITCHES
+            if guard_allows(caps, detector, description.mode)
+        ]
+
+    async_setup_detector_entities(entry, async_add_entities, _detector_entities)
+
 
 class EzvizSwitch(EzvizDetailEntity, SwitchEntity):
     """A switch read from a per-device endpoint."""
@@ -222,3 +245,81 @@ class EzvizEncryptionSwitch(EzvizEntity, SwitchEntity):
         else:
             await client.disable_encryption(self.serial, code or "")
         self.coordinator.async_set_device(self.serial, encrypted=on)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EzvizDetectorSwitchDescription(SwitchEntityDescription):
+    """Whether a detector takes part in one mode of its hub."""
+
+    mode: SafeMode
+    value_fn: Callable[[Detector], bool | None]
+    #: The detector's fields after a successful write.
+    written_fn: Callable[[bool], dict[str, bool]]
+
+
+DETECTOR_SWITCHES: tuple[EzvizDetectorSwitchDescription, ...] = (
+    EzvizDetectorSwitchDescription(
+        key="home_mode",
+        translation_key="detector_home_mode",
+        entity_category=EntityCategory.CONFIG,
+        mode=SafeMode.HOME,
+        value_fn=lambda detector: detector.home_enabled,
+        written_fn=lambda on: {"home_enabled": on},
+    ),
+    EzvizDetectorSwitchDescription(
+        key="away_mode",
+        translation_key="detector_away_mode",
+        entity_category=EntityCategory.CONFIG,
+        mode=SafeMode.AWAY,
+        value_fn=lambda detector: detector.away_enabled,
+        written_fn=lambda on: {"away_enabled": on},
+    ),
+    EzvizDetectorSwitchDescription(
+        key="sleep_mode",
+        translation_key="detector_sleep_mode",
+        entity_category=EntityCategory.CONFIG,
+        mode=SafeMode.SLEEP,
+        value_fn=lambda detector: detector.sleep_enabled,
+        written_fn=lambda on: {"sleep_enabled": on},
+    ),
+)
+
+
+class EzvizDetectorSwitch(EzvizDetectorEntity, SwitchEntity):
+    """Arm or disarm one detector in one mode of its hub."""
+
+    entity_description: EzvizDetectorSwitchDescription
+
+    def __init__(
+        self,
+        data: EzvizOpenData,
+        hub: str,
+        detector: Detector,
+        description: EzvizDetectorSwitchDescription,
+    ) -> None:
+        """Set up the switch."""
+        self.entity_description = description
+        super().__init__(data, hub, detector, description.key)
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the detector is armed in the mode (None if not reported)."""
+        detector = self.detector
+        return None if detector is None else self.entity_description.value_fn(detector)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Arm the detector in the mode."""
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Disarm the detector in the mode."""
+        await self._async_set(False)
+
+    @ezviz_exception_handler
+    async def _async_set(self, on: bool) -> None:
+        description = self.entity_description
+        await self.runtime.client.set_detector_status(
+            self.serial, self.detector_serial, description.mode, on
+        )
+        self.async_set_detector(**description.written_fn(on))
+        await async_refresh_hub(self.runtime, self.serial)

@@ -42,7 +42,7 @@ async def test_buttons_follow_capabilities(
     init_integration: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """Full PTZ and mirrors on the C6; pan only on the Driveway; none elsewhere."""
+    """Full PTZ and mirrors on the C6; pan only on the Driveway; clear on the hub."""
     buttons = sorted(
         entry.unique_id
         for entry in er.async_entries_for_config_entry(
@@ -51,6 +51,7 @@ async def test_buttons_follow_capabilities(
         if entry.domain == BUTTON_DOMAIN
     )
     assert buttons == [
+        "A1S000004_clear_alarm",
         "C6N000001_mirror_center",
         "C6N000001_mirror_left_right",
         "C6N000001_mirror_up_down",

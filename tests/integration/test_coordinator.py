@@ -39,6 +39,7 @@ HOURLY_DETAIL = {
     "/api/v3/device/switchStatus/get": 2,
     "/api/v3/device/fillLight/mode/get": 2,
     "/api/v3/device/timing/plan/get": 1,
+    "/api/lapp/detector/list": 1,
 }
 
 if TYPE_CHECKING:
@@ -71,9 +72,9 @@ async def test_requests_per_hour(
     one request per device that has any of them (Living Room, Garden, Front
     Door, Alarm Hub, Recorder, Driveway). Living Room also reads its
     microphone, infrared and fill light; Garden its motion light and working
-    mode; Front Door its chime; Driveway its motion light and fill light.
-    Firmware versions are read once a day (see the next test). No token, no
-    capabilities. That is 75 per hour.
+    mode; Front Door its chime; Driveway its motion light and fill light;
+    Alarm Hub its detector list. Firmware versions are read once a day (see
+    the next test). No token, no capabilities. That is 76 per hour.
     """
     simulator.reset_log()
     for _ in range(60):
@@ -83,7 +84,7 @@ async def test_requests_per_hour(
     assert counts.pop(CAMERA_LIST_PATH) == 1
     assert counts.pop(ALARM_LIST_PATH) == 20  # every 180 s, account-wide
     assert counts == HOURLY_DETAIL
-    assert sum(HOURLY_DETAIL.values()) == 14
+    assert sum(HOURLY_DETAIL.values()) == 15
     assert simulator.count(TOKEN_PATH) == 0
     assert simulator.count(CAPACITY_PATH) == 0
 
@@ -98,9 +99,9 @@ async def test_requests_per_day(
 
     Time moves an hour at a time here, so the account cadence (60 s, one
     device/list a minute: 1,440 a day, measured above) runs once per step.
-    With it the demo fleet costs 1,440 + 24 (camera/list) + 24 x 14 (detail)
-    + 6 (version/info) = 1,806 requests per simulated day, plus one token
-    a week.
+    With it the demo fleet costs 1,440 + 24 (camera/list) + 24 x 15 (detail,
+    the hub's detector/list included) + 6 (version/info) = 1,830 requests per
+    simulated day, plus one token a week.
     """
     simulator.reset_log()
     for _ in range(24):
@@ -123,7 +124,7 @@ async def test_requests_per_day(
         "NVR000005",
     ]
     daily = 1440 + 24 + 24 * sum(HOURLY_DETAIL.values()) + 6
-    assert daily == 1806
+    assert daily == 1830
 
 
 async def test_offline_device(

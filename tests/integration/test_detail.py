@@ -47,6 +47,7 @@ DETAIL_PATHS = (
     "/api/v3/device/switchStatus/get",
     "/api/v3/device/fillLight/mode/get",
     "/api/v3/device/timing/plan/get",
+    "/api/lapp/detector/list",
 )
 PRIVACY = "switch.living_room_privacy_mode"
 CHIME = "select.front_door_chime_type"

@@ -74,7 +74,7 @@ async def test_devices(
     device_registry: dr.DeviceRegistry,
     init_integration: MockConfigEntry,
 ) -> None:
-    """One device per EZVIZ device; NVR channels hang off the NVR."""
+    """One device per EZVIZ device; NVR channels and hub detectors hang off theirs."""
     nvr = device_registry.async_get_device(identifiers={(DOMAIN, "NVR000005")})
     assert nvr is not None
     assert nvr.manufacturer == "EZVIZ"
@@ -93,7 +93,7 @@ async def test_devices(
                 device_registry, init_integration.entry_id
             )
         )
-        == 9
+        == 14  # 7 devices, 2 NVR channels, 5 detectors of the hub
     )
 
 

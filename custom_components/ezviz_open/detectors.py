@@ -1,0 +1,247 @@
+"""Detectors of A1-type alarm hubs: one Home Assistant device per detector.
+
+The hub's ``detector/list`` is a detail topic (``DetailTopic.DETECTORS``):
+one request per hub per detail round, registered for every A1 hub while the
+entry is loaded (so that detectors paired later show up without a reload),
+and read again for that hub alone after a detector command. Each detector is
+a device linked ``via_device`` to its hub; when a detector leaves the list,
+its device (and its entities) go.
+
+The list reports no "triggered" state, only faults: a detector's main binary
+sensor turns on with a matching alarm of its hub (polled or pushed, see
+``alarm_coordinator.py``) and off after the alarm hold time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
+
+from .api.detectors import Detector, DetectorType, SafeMode
+from .const import DOMAIN
+from .coordinator import DetailTopic
+from .entity import MANUFACTURER, EzvizDetailEntity
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.entity import Entity
+
+    from . import EzvizOpenConfigEntry, EzvizOpenData
+    from .api.system import DeviceCapabilities
+
+TOPIC = DetailTopic.DETECTORS
+_SEPARATOR = "_detector_"
+
+#: ``support_modify_detectorguard``: one mask per detector type, in the
+#: reference's table order (bit 0 away, bit 1 sleep, bit 2 home).
+GUARD_ORDER: tuple[DetectorType, ...] = (
+    DetectorType.SMOKE,
+    DetectorType.EMERGENCY_BUTTON,
+    DetectorType.MAGNETIC_CONTACT,
+    DetectorType.PIR,
+    DetectorType.CURTAIN,
+    DetectorType.EMERGENCY_BUTTON,
+    DetectorType.OPEN_CLOSE,
+    DetectorType.ALARM_DEVICE,
+    DetectorType.GAS,
+    DetectorType.WATER_LEAK,
+)
+GUARD_BITS: dict[SafeMode, int] = {
+    SafeMode.AWAY: 1,
+    SafeMode.SLEEP: 2,
+    SafeMode.HOME: 4,
+}
+
+
+def detector_identifier(hub: str, detector: str) -> str:
+    """Device registry identifier of a detector of a hub."""
+    return f"{hub}{_SEPARATOR}{detector}"
+
+
+def is_detector_hub(data: EzvizOpenData, serial: str) -> bool:
+    """Whether a device is an A1-type hub (its category, or its capabilities)."""
+    caps = data.capabilities.get(serial)
+    account = data.account.data
+    device = account.devices.get(serial) if account is not None else None
+    if caps is None or device is None:
+        return False
+    kinds = (device.category or "", device.parent_category or "")
+    return any(kind.upper().startswith("A1") for kind in kinds) or (
+        caps.value("support_modify_detectorguard") is not None
+    )
+
+
+def hub_detectors(data: EzvizOpenData, hub: str) -> dict[str, Detector]:
+    """Return the hub's detectors as last listed, by serial (empty before a read)."""
+    listed = data.detail.value(hub, TOPIC) or []
+    return {det.serial: det for det in listed if det.serial}
+
+
+def guard_allows(
+    caps: DeviceCapabilities | None, det: Detector, mode: SafeMode
+) -> bool:
+    """Whether the hub lets ``det`` be armed or disarmed on its own in ``mode``.
+
+    Without ``support_modify_detectorguard`` the hub does not allow it.
+    """
+    raw = caps.value("support_modify_detectorguard") if caps is not None else None
+    if raw is None:
+        return False
+    masks = [part.strip() for part in str(raw).split(",")]
+    for index, kind in enumerate(GUARD_ORDER):
+        if kind != det.detector_type or index >= len(masks):
+            continue
+        try:
+            if int(masks[index]) & GUARD_BITS[mode]:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+@callback
+def current_detector_identifiers(
+    hass: HomeAssistant, entry: EzvizOpenConfigEntry
+) -> set[str]:
+    """Detector devices to keep: those listed, and all of hubs not read yet."""
+    data = entry.runtime_data
+    account = data.account.data
+    hubs = set(account.devices) if account is not None else set()
+    current = {
+        detector_identifier(hub, serial)
+        for hub in hubs
+        for serial in hub_detectors(data, hub)
+    }
+    registry = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        for domain, identifier in device.identifiers:
+            hub, sep, _ = identifier.partition(_SEPARATOR)
+            if (
+                domain == DOMAIN
+                and sep
+                and hub in hubs
+                and data.detail.value(hub, TOPIC) is None
+            ):
+                current.add(identifier)
+    return current
+
+
+type DetectorEntityFactory = Callable[[EzvizOpenData, str, Detector], Iterable[Entity]]
+
+
+@callback
+def async_setup_detector_entities(
+    entry: EzvizOpenConfigEntry,
+    async_add_entities: Callable[[Iterable[Entity]], None],
+    factory: DetectorEntityFactory,
+) -> None:
+    """Read the detectors of every A1 hub; add entities for those that appear.
+
+    Each platform registers the topic of each hub (a count: one request per
+    hub and round whatever the number of platforms).
+    """
+    data = entry.runtime_data
+    registered: dict[str, CALLBACK_TYPE] = {}
+    known: dict[tuple[str, str], set[str | None]] = {}
+
+    @callback
+    def _add_new() -> None:
+        new: list[Entity] = []
+        listed: set[tuple[str, str]] = set()
+        for hub in registered:
+            for det in hub_detectors(data, hub).values():
+                key = (hub, det.serial or "")
+                listed.add(key)
+                ids = known.setdefault(key, set())
+                for entity in factory(data, hub, det):
+                    if entity.unique_id not in ids:
+                        ids.add(entity.unique_id)
+                        new.append(entity)
+        for key in set(known) - listed:
+            # Gone (its device goes with it): it gets its entities if it returns.
+            del known[key]
+        if new:
+            async_add_entities(new)
+
+    @callback
+    def _follow_hubs() -> None:
+        account = data.account.data
+        hubs = {s for s in account.devices if is_detector_hub(data, s)}
+        for hub in hubs - registered.keys():
+            registered[hub] = data.detail.async_register(hub, TOPIC)
+        for hub in registered.keys() - hubs:
+            registered.pop(hub)()
+        _add_new()
+
+    @callback
+    def _unregister() -> None:
+        for undo in registered.values():
+            undo()
+        registered.clear()
+
+    _follow_hubs()
+    entry.async_on_unload(data.account.async_add_listener(_follow_hubs))
+    entry.async_on_unload(data.detail.async_add_listener(_add_new))
+    entry.async_on_unload(_unregister)
+
+
+async def async_refresh_hub(data: EzvizOpenData, hub: str) -> None:
+    """Read the hub's detectors again, and only them (after a command)."""
+    await data.detail.async_refresh_device(hub, {TOPIC})
+
+
+class EzvizDetectorEntity(EzvizDetailEntity):
+    """An entity of one detector, on the detector's own device."""
+
+    topic = TOPIC
+
+    def __init__(
+        self, data: EzvizOpenData, hub: str, detector: Detector, key: str
+    ) -> None:
+        """Attach the entity to the detector's device, linked to the hub."""
+        self.detector_serial = detector.serial or ""
+        identifier = detector_identifier(hub, self.detector_serial)
+        super().__init__(data, hub, f"detector_{self.detector_serial}_{key}")
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, identifier)},
+            manufacturer=MANUFACTURER,
+            model=detector.type_name or (str(detector.detector_type or "") or None),
+            name=detector.name or self.detector_serial,
+            serial_number=self.detector_serial,
+            via_device=(DOMAIN, hub),
+        )
+
+    @property
+    def detector(self) -> Detector | None:
+        """The detector as last listed."""
+        return hub_detectors(self.runtime, self.serial).get(self.detector_serial)
+
+    @property
+    def available(self) -> bool:
+        """Available while the hub is online and lists the detector."""
+        return super().available and self.detector is not None
+
+    @callback
+    def async_set_detector(self, **changes: Any) -> None:
+        """Show a successful command at once; the hub's next read confirms it."""
+        listed = self.runtime.detail.value(self.serial, TOPIC)
+        if not listed:
+            return
+        self.runtime.detail.async_set_value(
+            self.serial,
+            TOPIC,
+            [
+                replace(det, **changes) if det.serial == self.detector_serial else det
+                for det in listed
+            ],
+        )
+
+
+async def async_cancel_hub_alarm(data: EzvizOpenData, hub: str) -> None:
+    """Clear the hub's alarm, then read its detectors again (zone faults)."""
+    await data.client.cancel_detector_alarm(hub)
+    await async_refresh_hub(data, hub)

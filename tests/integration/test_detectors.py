@@ -1,0 +1,309 @@
+"""Detectors of the A1 hub: devices, sensors, mode switches, clearing, churn."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.components.switch import (
+    DOMAIN as SWITCH_DOMAIN,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+)
+from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_ENTITY_ID, STATE_OFF, STATE_ON
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.ezviz_open.alarm_coordinator import AlarmEvent
+from custom_components.ezviz_open.api.detectors import Detector, DetectorType, SafeMode
+from custom_components.ezviz_open.api.system import DeviceCapabilities
+from custom_components.ezviz_open.binary_sensor import alarm_matches
+from custom_components.ezviz_open.const import DOMAIN
+from custom_components.ezviz_open.detectors import guard_allows
+from simulator.state import Alarm as SimAlarm, Detector as SimDetector
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+
+    from simulator import Simulator
+
+HUB = "A1S000004"
+LIST_PATH = "/api/lapp/detector/list"
+STATUS_SET_PATH = "/api/lapp/detector/status/set"
+CANCEL_PATH = "/api/lapp/detector/cancelAlarm"
+DOOR = "binary_sensor.front_door_contact_door"
+HALLWAY_HOME = "switch.hallway_motion_armed_in_home_mode"
+
+
+async def _advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "device_class", "state"),
+    [
+        (DOOR, BinarySensorDeviceClass.DOOR, STATE_OFF),
+        ("binary_sensor.hallway_motion_motion", BinarySensorDeviceClass.MOTION, "off"),
+        ("binary_sensor.kitchen_smoke_smoke", BinarySensorDeviceClass.SMOKE, "off"),
+        (
+            "binary_sensor.basement_leak_moisture",
+            BinarySensorDeviceClass.MOISTURE,
+            STATE_OFF,
+        ),
+        (
+            "binary_sensor.emergency_button_safety",
+            BinarySensorDeviceClass.SAFETY,
+            STATE_OFF,
+        ),
+        ("binary_sensor.basement_leak_battery", BinarySensorDeviceClass.BATTERY, "on"),
+        ("binary_sensor.kitchen_smoke_battery", BinarySensorDeviceClass.BATTERY, "off"),
+        (
+            "binary_sensor.kitchen_smoke_zone_fault",
+            BinarySensorDeviceClass.PROBLEM,
+            STATE_OFF,
+        ),
+        (
+            "binary_sensor.kitchen_smoke_connectivity",
+            BinarySensorDeviceClass.CONNECTIVITY,
+            STATE_ON,
+        ),
+    ],
+)
+async def test_detector_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_id: str,
+    device_class: str,
+    state: str,
+) -> None:
+    """Each detector type has the sensor of its kind; diagnostics from the list."""
+    current = hass.states.get(entity_id)
+    assert current is not None
+    assert current.state == state
+    assert current.attributes[ATTR_DEVICE_CLASS] == device_class
+
+
+async def test_detector_devices(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """One device per detector, via the hub; mode switches where the mask says."""
+    hub = device_registry.async_get_device(identifiers={(DOMAIN, HUB)})
+    assert hub is not None
+    detectors = {
+        device.name: device
+        for device in dr.async_entries_for_config_entry(
+            device_registry, init_integration.entry_id
+        )
+        if device.via_device_id == hub.id
+    }
+    assert sorted(detectors) == [
+        "Basement Leak",
+        "Emergency Button",
+        "Front Door Contact",
+        "Hallway Motion",
+        "Kitchen Smoke",
+    ]
+    assert detectors["Kitchen Smoke"].model == "Smoke Detector"
+    assert detectors["Kitchen Smoke"].serial_number == "T40000043"
+    switches = sorted(
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(
+            entity_registry, init_integration.entry_id
+        )
+        if entry.domain == SWITCH_DOMAIN
+        and entry.device_id in {d.id for d in detectors.values()}
+    )
+    # Guard mask "0,0,7,7,7,...": contacts and PIRs only.
+    assert switches == [
+        "switch.front_door_contact_armed_in_away_mode",
+        "switch.front_door_contact_armed_in_home_mode",
+        "switch.front_door_contact_armed_in_sleep_mode",
+        "switch.hallway_motion_armed_in_away_mode",
+        HALLWAY_HOME,
+        "switch.hallway_motion_armed_in_sleep_mode",
+    ]
+    # Interference is noisy: disabled by default.
+    entry = entity_registry.async_get(
+        "binary_sensor.kitchen_smoke_wireless_interference"
+    )
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+async def test_mode_switch_at_the_wire(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A mode switch sends detector/status/set, then reads that hub's list only."""
+    assert hass.states.get(HALLWAY_HOME).state == STATE_OFF
+    simulator.reset_log()
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: HALLWAY_HOME}, blocking=True
+    )
+    sent = [r for r in simulator.requests if r.path == STATUS_SET_PATH]
+    assert len(sent) == 1
+    assert {k: v for k, v in sent[0].form.items() if k != "accessToken"} == {
+        "deviceSerial": HUB,
+        "detectorSerial": "T10000042",
+        "safeMode": "0",
+        "enable": "1",
+    }
+    assert simulator.counts() == {STATUS_SET_PATH: 1, LIST_PATH: 1}
+    assert simulator.state.devices[HUB].detectors[1].at_home_enable == 1
+    assert hass.states.get(HALLWAY_HOME).state == STATE_ON
+
+    await hass.services.async_call(
+        SWITCH_DOMAIN,
+        SERVICE_TURN_OFF,
+        {ATTR_ENTITY_ID: "switch.front_door_contact_armed_in_sleep_mode"},
+        blocking=True,
+    )
+    assert simulator.requests[-2].form["safeMode"] == "2"
+    assert simulator.requests[-2].form["enable"] == "0"
+    assert simulator.state.devices[HUB].detectors[0].sleep_enable == 0
+    assert (
+        hass.states.get("switch.front_door_contact_armed_in_sleep_mode").state
+        == STATE_OFF
+    )
+
+
+async def test_clear_alarm(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The hub's button clears its alarm; zone faults read again at once."""
+    simulator.state.devices[HUB].detectors[2].zf_status = 1
+    await _advance(hass, freezer, 3600)
+    assert hass.states.get("binary_sensor.kitchen_smoke_zone_fault").state == STATE_ON
+    simulator.reset_log()
+    await hass.services.async_call(
+        BUTTON_DOMAIN,
+        SERVICE_PRESS,
+        {ATTR_ENTITY_ID: "button.alarm_hub_clear_alarm"},
+        blocking=True,
+    )
+    assert simulator.counts() == {CANCEL_PATH: 1, LIST_PATH: 1}
+    assert simulator.requests[0].form["deviceSerial"] == HUB
+    assert hass.states.get("binary_sensor.kitchen_smoke_zone_fault").state == STATE_OFF
+
+
+async def test_detectors_added_and_removed(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A detector paired or removed on the hub comes and goes without a reload."""
+    hub = simulator.state.devices[HUB]
+    hub.detectors.append(SimDetector(serial="T80000046", type="GAS", location="Boiler"))
+    await _advance(hass, freezer, 3600)
+    gas = hass.states.get("binary_sensor.boiler_gas")
+    assert gas is not None
+    assert gas.attributes[ATTR_DEVICE_CLASS] == BinarySensorDeviceClass.GAS
+    identifier = (DOMAIN, f"{HUB}_detector_T80000046")
+    assert device_registry.async_get_device(identifiers={identifier}) is not None
+
+    hub.detectors = [d for d in hub.detectors if d.serial != "T80000046"]
+    await _advance(hass, freezer, 3600)
+    assert device_registry.async_get_device(identifiers={identifier}) is None
+    assert hass.states.get("binary_sensor.boiler_gas") is None
+
+    # Paired again: it comes back.
+    hub.detectors.append(SimDetector(serial="T80000046", type="GAS", location="Boiler"))
+    await _advance(hass, freezer, 3600)
+    assert hass.states.get("binary_sensor.boiler_gas") is not None
+
+
+async def test_detector_alarm_holds(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A door-contact alarm of the hub named after the contact turns it on."""
+    simulator.state.alarms.append(
+        SimAlarm(
+            alarm_id="24027912025799999",
+            serial=HUB,
+            alarm_type=10004,
+            alarm_time_ms=int(simulator.now() * 1000),
+            channel_no=1,
+            name="Front Door Contact",
+        )
+    )
+    await _advance(hass, freezer, 180)
+    assert hass.states.get(DOOR).state == STATE_ON
+    # The smoke detector is not concerned.
+    assert hass.states.get("binary_sensor.kitchen_smoke_smoke").state == STATE_OFF
+    await _advance(hass, freezer, 31)
+    assert hass.states.get(DOOR).state == STATE_OFF
+
+
+def _detector(serial: str, kind: DetectorType, name: str) -> Detector:
+    return Detector.from_api(
+        {"detectorSerial": serial, "detectorType": kind.value, "location": name}
+    )
+
+
+def _event(event_type: str, name: str | None) -> AlarmEvent:
+    return AlarmEvent(
+        serial=HUB,
+        channel=None,
+        event_type=event_type,
+        alarm_id=None,
+        alarm_type=None,
+        time=None,
+        name=name,
+        picture_url=None,
+        encrypted=False,
+    )
+
+
+def test_alarm_matching() -> None:
+    """By name when it names a detector; by kind when only one can match."""
+    door = _detector("T1", DetectorType.MAGNETIC_CONTACT, "Door")
+    window = _detector("T2", DetectorType.OPEN_CLOSE, "Window")
+    smoke = _detector("T3", DetectorType.SMOKE, "Smoke")
+    remote = _detector("T4", DetectorType.REMOTE_CONTROL, "Remote")
+    listed = {d.serial or "": d for d in (door, window, smoke, remote)}
+    assert alarm_matches(_event("door_contact", "Door"), door, listed)
+    assert not alarm_matches(_event("door_contact", "Door"), window, listed)
+    # Unnamed: two contacts could have raised it.
+    assert not alarm_matches(_event("door_contact", None), door, listed)
+    assert alarm_matches(_event("smoke", "Elsewhere"), smoke, listed)
+    assert not alarm_matches(_event("smoke", None), door, listed)
+    assert not alarm_matches(_event("smoke", None), remote, listed)
+
+
+def test_guard_mask() -> None:
+    """Bit 0 away, bit 1 sleep, bit 2 home, per type in the reference's order."""
+    caps = DeviceCapabilities.from_api(
+        {"support_modify_detectorguard": "0,0,1,6,x,0,7,0,0,0"}
+    )
+    contact = _detector("T1", DetectorType.MAGNETIC_CONTACT, "Door")
+    pir = _detector("T2", DetectorType.PIR, "Hall")
+    curtain = _detector("T3", DetectorType.CURTAIN, "Curtain")
+    assert guard_allows(caps, contact, SafeMode.AWAY)
+    assert not guard_allows(caps, contact, SafeMode.HOME)
+    assert guard_allows(caps, pir, SafeMode.HOME)
+    assert guard_allows(caps, pir, SafeMode.SLEEP)
+    assert not guard_allows(caps, pir, SafeMode.AWAY)
+    assert not guard_allows(caps, curtain, SafeMode.AWAY)
+    assert not guard_allows(DeviceCapabilities(), contact, SafeMode.AWAY)
+    assert not guard_allows(None, contact, SafeMode.AWAY)
