@@ -675,6 +675,10 @@ class Soak:
         device = self.sim.state.devices.get(serial)
         if device is None or not device.online:
             return False
+        if channel.startswith("detector_"):
+            # A hub's detector: present while it is on the hub's list.
+            detector = channel.removeprefix("detector_")
+            return any(d.serial == detector for d in device.detectors)
         if channel:
             chan = device.channel(int(channel))
             return chan is not None and chan.online
