@@ -36,8 +36,12 @@ from .coordinator import (
     RateLimitState,
     async_remove_capability_store,
 )
-from .detectors import current_detector_identifiers
-from .entity import current_identifiers
+from .detectors import (
+    async_track_detector_renames,
+    current_detector_identifiers,
+    current_detector_names,
+)
+from .entity import current_identifiers, current_names
 from .push import async_setup_push
 from .repairs import async_delete_issues, async_update_verification_code_issues
 from .services import async_setup_services
@@ -166,6 +170,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
     _update_issues()
     entry.async_on_unload(account.async_add_listener(_update_issues))
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    async_track_detector_renames(hass, entry)
     async_setup_push(hass, entry)
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -216,6 +221,7 @@ def _async_sync_device_registry(
     data = entry.runtime_data.account.data
     current = current_identifiers(data)
     current.update(dict.fromkeys(current_detector_identifiers(hass, entry)))
+    names = current_names(data) | current_detector_names(entry.runtime_data)
     registry = dr.async_get(hass)
     gone: set[str] = set()
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
@@ -233,8 +239,16 @@ def _async_sync_device_registry(
         version = next(
             (current[i] for i in identifiers if current.get(i) is not None), None
         )
+        name = next((names[i] for i in identifiers if names.get(i)), None)
+        changes: dict[str, Any] = {}
         if version is not None and device.sw_version != version:
-            registry.async_update_device(device.id, sw_version=version)
+            changes["sw_version"] = version
+        if name is not None and device.name != name:
+            # Renamed in the EZVIZ app: the device's own name follows (a name
+            # given in Home Assistant, name_by_user, still wins).
+            changes["name"] = name
+        if changes:
+            registry.async_update_device(device.id, **changes)
     if gone:
         entry.runtime_data.capabilities.async_forget(gone)
         entry.runtime_data.detail.async_forget(gone)

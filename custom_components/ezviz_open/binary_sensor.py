@@ -1,10 +1,16 @@
 """Binary sensors of EZVIZ devices: connectivity, motion and doorbell alarms.
 
+A device with ``support_device_offline_notify`` has a diagnostic sensor of
+whether the cloud notifies when it goes offline (``offlineNotify`` of
+``device/info``; the API has no endpoint to change it). It reads the same
+topic as the Wi-Fi signal sensor, and like it is disabled by default.
+
 Motion and doorbell sensors turn on with an alarm of their camera (polled
 or pushed) and off after the hold time of the options. Each detector of an
 A1 hub has a sensor of its kind (door, motion, smoke, ...) that does the
-same with the hub's alarms of that kind from that detector, and diagnostics
-from the hub's detector list (battery, zone fault, interference, link).
+same with the hub's alarms of that kind from that detector, diagnostics
+from the hub's detector list (battery, zone fault, interference, link), and
+a tamper diagnostic set by the hub's "sensor tampered" / "recovered" alarms.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from .alarm_coordinator import (
     EVENT_DOOR_CONTACT,
@@ -35,14 +42,21 @@ from .alarm_coordinator import (
     AlarmEvent,
 )
 from .alarm_entity import EzvizAlarmEntity
+from .api.alarms import AlarmType
 from .api.detectors import Detector, DetectorType
 from .const import CONF_ALARM_HOLD, DEFAULT_ALARM_HOLD
+from .coordinator import DetailTopic
 from .detectors import (
     EzvizDetectorEntity,
     async_setup_detector_entities,
     hub_detectors,
 )
-from .entity import EzvizEntity, async_setup_device_entities, video_channels
+from .entity import (
+    EzvizDetailEntity,
+    EzvizEntity,
+    async_setup_device_entities,
+    video_channels,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,6 +78,9 @@ async def async_setup_entry(
 
     def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
         entities: list[EzvizEntity] = [EzvizOnlineSensor(data, serial)]
+        caps = data.capabilities.get(serial)
+        if caps is not None and caps.supports("support_device_offline_notify"):
+            entities.append(EzvizOfflineNotifySensor(data, serial))
         account = data.account.data
         if account is not None and account.is_multichannel(serial):
             entities.extend(
@@ -86,6 +103,7 @@ async def async_setup_entry(
         entities: list[BinarySensorEntity] = []
         if detector.detector_type in DETECTOR_KINDS:
             entities.append(EzvizDetectorAlarmSensor(data, hub, detector))
+        entities.append(EzvizDetectorTamperSensor(data, hub, detector))
         entities.extend(
             EzvizDetectorSensor(data, hub, detector, description)
             for description in DETECTOR_SENSORS
@@ -121,6 +139,25 @@ class EzvizOnlineSensor(EzvizEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Whether the device (or channel) is online."""
         return self.online
+
+
+class EzvizOfflineNotifySensor(EzvizDetailEntity, BinarySensorEntity):
+    """Whether the cloud notifies the account when the device goes offline."""
+
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_entity_registry_enabled_default = False
+    _attr_translation_key = "offline_notification"
+    topic = DetailTopic.INFO
+
+    def __init__(self, data: EzvizOpenData, serial: str) -> None:
+        """Set up the sensor."""
+        super().__init__(data, serial, "offline_notification")
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether offline notifications are on (None when not reported)."""
+        info = self.detail_value
+        return info.offline_notify if info is not None else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -298,6 +335,66 @@ class EzvizDetectorAlarmSensor(
         if self._cancel_off is not None:
             self._cancel_off()
             self._cancel_off = None
+
+
+def alarm_names_detector(
+    event: AlarmEvent, detector: Detector, listed: dict[str, Detector]
+) -> bool:
+    """Whether a hub's alarm of any kind names ``detector``.
+
+    By name (the detector's location); an alarm without a name concerns a
+    detector only when the hub has no other.
+    """
+    name = (event.name or "").casefold()
+    if name:
+        return name == (detector.name or "").casefold()
+    return list(listed) == [detector.serial]
+
+
+class EzvizDetectorTamperSensor(
+    EzvizDetectorEntity, EzvizAlarmEntity, BinarySensorEntity, RestoreEntity
+):
+    """On from a "sensor tampered" alarm of the detector until "recovered".
+
+    The detector list reports no tamper state; the hub's alarms do (types
+    12021 and 12022). The state survives restarts: the alarms that set it
+    are not read again.
+    """
+
+    _attr_device_class = BinarySensorDeviceClass.TAMPER
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_is_on = False
+
+    def __init__(self, data: EzvizOpenData, hub: str, detector: Detector) -> None:
+        """Set up the sensor."""
+        super().__init__(data, hub, detector, "tamper")
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last state, then follow the hub's alarms."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_state()) is not None and (
+            last.state in (STATE_ON, STATE_OFF)
+        ):
+            self._attr_is_on = last.state == STATE_ON
+
+    @callback
+    def _handle_alarm(self, event: AlarmEvent) -> None:
+        if event.alarm_type not in TAMPER_STATES:
+            return
+        detector = self.detector
+        if detector is None or not alarm_names_detector(
+            event, detector, hub_detectors(self.runtime, self.serial)
+        ):
+            return
+        self._attr_is_on = TAMPER_STATES[event.alarm_type]
+        self.async_write_ha_state()
+
+
+#: Alarm types that set a detector's tamper state.
+TAMPER_STATES: dict[int | None, bool] = {
+    AlarmType.SENSOR_TAMPERED: True,
+    AlarmType.SENSOR_TAMPER_RECOVERED: False,
+}
 
 
 def _connected(detector: Detector) -> bool | None:

@@ -82,6 +82,8 @@ PICTURE_MAX_BYTES: Final = 5 * 1024 * 1024
 PICTURE_MAX_REDIRECTS: Final = 3
 
 ISSUE_VERIFICATION_CODE: Final = "verification_code_missing"
+ISSUE_DETECTOR_NAME_REJECTED: Final = "detector_name_rejected"
+ISSUE_DETECTOR_RENAME_FAILED: Final = "detector_rename_failed"
 
 # Alarms (see alarm_coordinator.py for what the cadence costs)
 CONF_ALARM_INTERVAL: Final = "alarm_interval"

@@ -10,6 +10,13 @@ its device (and its entities) go.
 The list reports no "triggered" state, only faults: a detector's main binary
 sensor turns on with a matching alarm of its hub (polled or pushed, see
 ``alarm_coordinator.py``) and off after the alarm hold time.
+
+Names go both ways: a detector renamed on the hub (in the EZVIZ app) renames
+its Home Assistant device at the next read of the hub's list, and a detector
+device renamed in Home Assistant is renamed on the hub with
+``detector/name/change`` (one request; none when the hub already has that
+name, or lacks ``support_modify_detectorname``). A rename the hub refuses keeps the name in Home Assistant and raises
+a repair issue saying why.
 """
 
 from __future__ import annotations
@@ -18,12 +25,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .api.detectors import Detector, DetectorType, SafeMode
-from .const import DOMAIN
+from .api.errors import (
+    EzvizAuthError,
+    EzvizError,
+    EzvizNoChangeError,
+    EzvizParameterError,
+)
+from .const import (
+    DOMAIN,
+    ISSUE_DETECTOR_NAME_REJECTED,
+    ISSUE_DETECTOR_RENAME_FAILED,
+    LOGGER,
+)
 from .coordinator import DetailTopic
 from .entity import MANUFACTURER, EzvizDetailEntity
 
@@ -60,6 +78,12 @@ GUARD_BITS: dict[SafeMode, int] = {
 def detector_identifier(hub: str, detector: str) -> str:
     """Device registry identifier of a detector of a hub."""
     return f"{hub}{_SEPARATOR}{detector}"
+
+
+def parse_detector_identifier(identifier: str) -> tuple[str, str] | None:
+    """Return (hub, detector) of a detector's identifier, None for other devices."""
+    hub, sep, detector = identifier.partition(_SEPARATOR)
+    return (hub, detector) if sep and hub and detector else None
 
 
 def is_detector_hub(data: EzvizOpenData, serial: str) -> bool:
@@ -128,6 +152,126 @@ def current_detector_identifiers(
             ):
                 current.add(identifier)
     return current
+
+
+@callback
+def current_detector_names(data: EzvizOpenData) -> dict[str, str]:
+    """Return each listed detector's identifier -> its name on the hub."""
+    account = data.account.data
+    return {
+        detector_identifier(hub, serial): det.name
+        for hub in (account.devices if account is not None else ())
+        for serial, det in hub_detectors(data, hub).items()
+        if det.name
+    }
+
+
+def rename_issue_id(entry_id: str, hub: str, detector: str) -> str:
+    """Repair issue of a detector rename the hub refused."""
+    return f"detector_rename_{entry_id}_{hub}_{detector}"
+
+
+@callback
+def async_track_detector_renames(
+    hass: HomeAssistant, entry: EzvizOpenConfigEntry
+) -> None:
+    """Rename a detector on its hub when its device is renamed in Home Assistant."""
+    registry = dr.async_get(hass)
+
+    @callback
+    def _is_rename(event_data: dr.EventDeviceRegistryUpdatedData) -> bool:
+        return (
+            event_data["action"] == "update"
+            and "name_by_user" in (event_data["changes"])
+        )
+
+    async def _renamed(event: Event[dr.EventDeviceRegistryUpdatedData]) -> None:
+        device = registry.async_get(event.data["device_id"])
+        if device is None or entry.entry_id not in device.config_entries:
+            return
+        parsed = next(
+            (
+                parse_detector_identifier(identifier)
+                for domain, identifier in device.identifiers
+                if domain == DOMAIN and parse_detector_identifier(identifier)
+            ),
+            None,
+        )
+        # A name cleared in Home Assistant shows the hub's name again: nothing
+        # to send.
+        name = (device.name_by_user or "").strip()
+        if parsed is None or not name:
+            return
+        await async_rename_detector(hass, entry, *parsed, name)
+
+    entry.async_on_unload(
+        hass.bus.async_listen(
+            dr.EVENT_DEVICE_REGISTRY_UPDATED, _renamed, event_filter=_is_rename
+        )
+    )
+
+
+async def async_rename_detector(
+    hass: HomeAssistant,
+    entry: EzvizOpenConfigEntry,
+    hub: str,
+    detector: str,
+    name: str,
+) -> None:
+    """Give a detector a new name on its hub; raise a repair issue if refused."""
+    data = entry.runtime_data
+    issue_id = rename_issue_id(entry.entry_id, hub, detector)
+    listed = hub_detectors(data, hub).get(detector)
+    if listed is not None and listed.name == name:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    caps = data.capabilities.get(hub)
+    if caps is None or not caps.supports("support_modify_detectorname"):
+        LOGGER.debug(
+            "Hub %s cannot rename its detectors: %s keeps its name in Home "
+            "Assistant only",
+            hub,
+            detector,
+        )
+        return
+    try:
+        await data.client.rename_detector(hub, detector, name)
+    except EzvizNoChangeError:
+        pass
+    except EzvizError as err:
+        if isinstance(err, EzvizAuthError):
+            entry.async_start_reauth(hass)
+        LOGGER.warning("Could not rename detector %s of %s: %s", detector, hub, err)
+        rejected = isinstance(err, EzvizParameterError)
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=(
+                ISSUE_DETECTOR_NAME_REJECTED
+                if rejected
+                else ISSUE_DETECTOR_RENAME_FAILED
+            ),
+            translation_placeholders={
+                "detector": (listed.name if listed else None) or detector,
+                "name": name,
+                "error": str(err),
+            },
+        )
+        return
+    ir.async_delete_issue(hass, DOMAIN, issue_id)
+    listed_all = data.detail.value(hub, TOPIC)
+    if listed_all:
+        data.detail.async_set_value(
+            hub,
+            TOPIC,
+            [
+                replace(det, name=name) if det.serial == detector else det
+                for det in listed_all
+            ],
+        )
 
 
 type DetectorEntityFactory = Callable[[EzvizOpenData, str, Detector], Iterable[Entity]]

@@ -44,6 +44,21 @@ def current_identifiers(data: AccountData | None) -> dict[str, str | None]:
     return current
 
 
+def current_names(data: AccountData | None) -> dict[str, str]:
+    """Return the account's device identifiers -> their names in the cloud."""
+    if data is None:
+        return {}
+    names: dict[str, str] = {}
+    for serial, device in data.devices.items():
+        if device.name:
+            names[serial] = device.name
+        if data.is_multichannel(serial):
+            for camera in data.channels(serial):
+                if camera.name:
+                    names[channel_identifier(serial, camera.channel)] = camera.name
+    return names
+
+
 def video_channels(
     data: AccountData | None, serial: str
 ) -> list[tuple[int | None, int]]:

@@ -72,9 +72,9 @@ def async_update_verification_code_issues(
 @callback
 def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Delete every issue of an entry (the entry is being removed)."""
-    prefix = _prefix(entry_id)
+    prefixes = (_prefix(entry_id), f"detector_rename_{entry_id}_")
     for domain, issue_id in list(ir.async_get(hass).issues):
-        if domain == DOMAIN and issue_id.startswith(prefix):
+        if domain == DOMAIN and issue_id.startswith(prefixes):
             ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 

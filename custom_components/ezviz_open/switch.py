@@ -160,7 +160,22 @@ async def async_setup_entry(
     async_setup_detector_entities(entry, async_add_entities, _detector_entities)
 
 
-class EzvizSwitch(EzvizDetailEntity, SwitchEntity):
+class _EzvizOnOffSwitch(SwitchEntity):
+    """A switch whose on and off are the same write: ``_async_set(on)``."""
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the switch on."""
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the switch off."""
+        await self._async_set(False)
+
+    async def _async_set(self, on: bool) -> None:
+        raise NotImplementedError
+
+
+class EzvizSwitch(EzvizDetailEntity, _EzvizOnOffSwitch):
     """A switch read from a per-device endpoint."""
 
     entity_description: EzvizSwitchEntityDescription
@@ -182,14 +197,6 @@ class EzvizSwitch(EzvizDetailEntity, SwitchEntity):
         value = self.detail_value
         return None if value is None else self.entity_description.value_fn(value)
 
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Turn the switch on."""
-        await self._async_set(True)
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Turn the switch off."""
-        await self._async_set(False)
-
     @ezviz_exception_handler
     async def _async_set(self, on: bool) -> None:
         await self.entity_description.set_fn(self.runtime.client, self.serial, on)
@@ -201,7 +208,7 @@ class EzvizSwitch(EzvizDetailEntity, SwitchEntity):
         await detail.async_refresh_device(self.serial, {self.topic})
 
 
-class EzvizEncryptionSwitch(EzvizEntity, SwitchEntity):
+class EzvizEncryptionSwitch(EzvizEntity, _EzvizOnOffSwitch):
     """Video encryption, from the device list.
 
     Turning it off needs the device's verification code (from the options).
@@ -219,10 +226,6 @@ class EzvizEncryptionSwitch(EzvizEntity, SwitchEntity):
         """Whether the device encrypts its video."""
         device = self.device
         return device.encrypted if device else None
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Encrypt the video."""
-        await self._async_set(True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop encrypting the video (needs the verification code)."""
@@ -285,7 +288,7 @@ DETECTOR_SWITCHES: tuple[EzvizDetectorSwitchDescription, ...] = (
 )
 
 
-class EzvizDetectorSwitch(EzvizDetectorEntity, SwitchEntity):
+class EzvizDetectorSwitch(EzvizDetectorEntity, _EzvizOnOffSwitch):
     """Arm or disarm one detector in one mode of its hub."""
 
     entity_description: EzvizDetectorSwitchDescription
@@ -306,14 +309,6 @@ class EzvizDetectorSwitch(EzvizDetectorEntity, SwitchEntity):
         """Whether the detector is armed in the mode (None if not reported)."""
         detector = self.detector
         return None if detector is None else self.entity_description.value_fn(detector)
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Arm the detector in the mode."""
-        await self._async_set(True)
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Disarm the detector in the mode."""
-        await self._async_set(False)
 
     @ezviz_exception_handler
     async def _async_set(self, on: bool) -> None:

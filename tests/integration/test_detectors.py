@@ -13,11 +13,17 @@ from homeassistant.components.switch import (
     SERVICE_TURN_ON,
 )
 from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_ENTITY_ID, STATE_OFF, STATE_ON
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.core import State
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+    mock_restore_cache,
 )
 
 from custom_components.ezviz_open.alarm_coordinator import AlarmEvent
@@ -38,6 +44,7 @@ HUB = "A1S000004"
 LIST_PATH = "/api/lapp/detector/list"
 STATUS_SET_PATH = "/api/lapp/detector/status/set"
 CANCEL_PATH = "/api/lapp/detector/cancelAlarm"
+RENAME_PATH = "/api/lapp/detector/name/change"
 DOOR = "binary_sensor.front_door_contact_door"
 HALLWAY_HOME = "switch.hallway_motion_armed_in_home_mode"
 
@@ -253,6 +260,246 @@ async def test_detector_alarm_holds(
     assert hass.states.get("binary_sensor.kitchen_smoke_smoke").state == STATE_OFF
     await _advance(hass, freezer, 31)
     assert hass.states.get(DOOR).state == STATE_OFF
+
+
+def _tamper_alarm(simulator: Simulator, alarm_id: str, kind: int, name: str) -> None:
+    simulator.state.alarms.append(
+        SimAlarm(
+            alarm_id=alarm_id,
+            serial=HUB,
+            alarm_type=kind,
+            alarm_time_ms=int(simulator.now() * 1000),
+            channel_no=1,
+            name=name,
+        )
+    )
+
+
+async def test_detector_tamper(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Tamper turns on with "sensor tampered" of that detector, off with recovery."""
+    smoke = "binary_sensor.kitchen_smoke_tamper"
+    door = "binary_sensor.front_door_contact_tamper"
+    state = hass.states.get(smoke)
+    assert state is not None
+    assert state.state == STATE_OFF
+    assert state.attributes[ATTR_DEVICE_CLASS] == BinarySensorDeviceClass.TAMPER
+    _tamper_alarm(simulator, "24027912025700001", 12021, "Kitchen Smoke")
+    await _advance(hass, freezer, 180)
+    assert hass.states.get(smoke).state == STATE_ON
+    assert hass.states.get(door).state == STATE_OFF
+    # It stays on (no hold time) until the hub reports the recovery.
+    await _advance(hass, freezer, 3600)
+    assert hass.states.get(smoke).state == STATE_ON
+    _tamper_alarm(simulator, "24027912025700002", 12022, "Kitchen Smoke")
+    await _advance(hass, freezer, 180)
+    assert hass.states.get(smoke).state == STATE_OFF
+    # An alarm naming no detector of a hub with several concerns none of them.
+    _tamper_alarm(simulator, "24027912025700003", 12021, "")
+    await _advance(hass, freezer, 180)
+    assert hass.states.get(smoke).state == STATE_OFF
+    assert hass.states.get(door).state == STATE_OFF
+
+
+async def test_detector_tamper_restored(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """The tamper state survives a restart (its alarm is not read again)."""
+    mock_restore_cache(hass, [State("binary_sensor.kitchen_smoke_tamper", STATE_ON)])
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("binary_sensor.kitchen_smoke_tamper").state == STATE_ON
+    assert hass.states.get("binary_sensor.front_door_contact_tamper").state == (
+        STATE_OFF
+    )
+
+
+def _rename_issues(issue_registry: ir.IssueRegistry) -> list[str]:
+    return [
+        issue_id
+        for domain, issue_id in issue_registry.issues
+        if domain == DOMAIN and issue_id.startswith("detector_rename_")
+    ]
+
+
+def _detector_device(
+    device_registry: dr.DeviceRegistry, serial: str = "T20000041"
+) -> dr.DeviceEntry:
+    device = device_registry.async_get_device(
+        identifiers={(DOMAIN, f"{HUB}_detector_{serial}")}
+    )
+    assert device is not None
+    return device
+
+
+async def test_rename_in_home_assistant_renames_on_hub(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A detector device renamed in HA is renamed on its hub: one request."""
+    device = _detector_device(device_registry)
+    simulator.reset_log()
+    device_registry.async_update_device(device.id, name_by_user="  Back Door ")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.counts() == {RENAME_PATH: 1}
+    form = simulator.requests[0].form
+    assert {k: v for k, v in form.items() if k != "accessToken"} == {
+        "deviceSerial": HUB,
+        "detectorSerial": "T20000041",
+        "newName": "Back Door",
+    }
+    assert simulator.state.devices[HUB].detectors[0].location == "Back Door"
+    # The device's own name follows the hub's at once, with no further read.
+    device = _detector_device(device_registry)
+    assert device.name == "Back Door"
+    assert device.name_by_user == "  Back Door "
+    assert not _rename_issues(issue_registry)
+
+    # The next read of the hub agrees: nothing is sent back.
+    simulator.reset_log()
+    await _advance(hass, freezer, 3600)
+    assert RENAME_PATH not in simulator.counts()
+    assert _detector_device(device_registry).name == "Back Door"
+
+    # The same name again, a cleared name, or other changes: nothing sent.
+    simulator.reset_log()
+    device_registry.async_update_device(device.id, name_by_user="Back Door")
+    device_registry.async_update_device(device.id, name_by_user=None)
+    device_registry.async_update_device(device.id, area_id="hallway")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.counts() == {}
+    assert simulator.state.devices[HUB].detectors[0].location == "Back Door"
+
+
+async def test_rename_without_capability_stays_local(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A hub without support_modify_detectorname gets no rename request."""
+    simulator.state.devices[HUB].capabilities["support_modify_detectorname"] = "0"
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    device = _detector_device(device_registry)
+    simulator.reset_log()
+    device_registry.async_update_device(device.id, name_by_user="Back Door")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.counts() == {}
+    assert _detector_device(device_registry).name_by_user == "Back Door"
+    assert simulator.state.devices[HUB].detectors[0].location == "Front Door Contact"
+
+
+async def test_rename_of_other_devices_stays_local(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Renaming the hub or a camera in HA sends nothing to the cloud."""
+    simulator.reset_log()
+    for serial in (HUB, "C6N000001"):
+        device = device_registry.async_get_device(identifiers={(DOMAIN, serial)})
+        assert device is not None
+        device_registry.async_update_device(device.id, name_by_user="Renamed")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.counts() == {}
+
+
+async def test_rename_on_hub_renames_device(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Renamed in the EZVIZ app: the device follows at the next read, no write."""
+    simulator.state.devices[HUB].detectors[0].location = "Patio Door"
+    simulator.state.devices["C6N000001"].name = "Front Yard"
+    simulator.reset_log()
+    await _advance(hass, freezer, 3600)
+    assert RENAME_PATH not in simulator.counts()
+    assert _detector_device(device_registry).name == "Patio Door"
+    camera = device_registry.async_get_device(identifiers={(DOMAIN, "C6N000001")})
+    assert camera is not None
+    assert camera.name == "Front Yard"
+    # Entity IDs stay; friendly names follow the device.
+    state = hass.states.get(DOOR)
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Patio Door Door"
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "issue_key"),
+    [
+        (None, "Back<Door>", "detector_name_rejected"),
+        (20007, "Back Door", "detector_rename_failed"),
+        (49999, "Back Door", "detector_rename_failed"),
+    ],
+)
+async def test_rename_refused(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    issue_registry: ir.IssueRegistry,
+    code: int | None,
+    name: str,
+    issue_key: str,
+) -> None:
+    """A refused rename keeps the HA name, changes nothing, and says why."""
+    if code is not None:
+        simulator.faults.error(RENAME_PATH, code, times=1)
+    device = _detector_device(device_registry)
+    device_registry.async_update_device(device.id, name_by_user=name)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.count(RENAME_PATH) == 1
+    assert simulator.state.devices[HUB].detectors[0].location == "Front Door Contact"
+    device = _detector_device(device_registry)
+    assert device.name == "Front Door Contact"
+    assert device.name_by_user == name
+    issue_id = f"detector_rename_{init_integration.entry_id}_{HUB}_T20000041"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == issue_key
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["detector"] == "Front Door Contact"
+    assert issue.translation_placeholders["name"] == name
+
+    # A good name afterwards succeeds and clears the issue.
+    device_registry.async_update_device(device.id, name_by_user="Back Door 2")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.state.devices[HUB].detectors[0].location == "Back Door 2"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_rename_refused_issue_removed_with_entry(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Removing the entry removes its rename issues."""
+    device = _detector_device(device_registry)
+    device_registry.async_update_device(device.id, name_by_user="x" * 60)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # The client refuses an over-long name itself: nothing sent.
+    assert simulator.count(RENAME_PATH) == 0
+    assert len(_rename_issues(issue_registry)) == 1
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert not _rename_issues(issue_registry)
 
 
 def _detector(serial: str, kind: DetectorType, name: str) -> Detector:

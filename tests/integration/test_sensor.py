@@ -87,3 +87,43 @@ async def test_enabling_a_sensor_adds_its_endpoint(
     info = [r for r in simulator.requests if r.path == "/api/lapp/device/info"]
     assert [r.form["deviceSerial"] for r in info] == ["BC1000002"]
     assert simulator.count(STATUS_PATH) == 6
+
+
+async def test_offline_notification_sensor(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Read-only, where the capability says so; shares device/info with Wi-Fi."""
+    entity_id = "binary_sensor.living_room_offline_notification"
+    entry = entity_registry.async_get(entity_id)
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert entry.entity_category == "diagnostic"
+    # Only the camera with support_device_offline_notify has one.
+    assert [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(
+            entity_registry, init_integration.entry_id
+        )
+        if e.translation_key == "offline_notification"
+    ] == [entity_id]
+
+    for enabled in (entity_id, "sensor.living_room_wi_fi_signal"):
+        entity_registry.async_update_entity(enabled, disabled_by=None)
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(entity_id).state == "on"
+    assert hass.states.get("sensor.living_room_wi_fi_signal").state == "82"
+
+    simulator.state.devices["C6N000001"].offline_notify = 0
+    simulator.reset_log()
+    freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(entity_id).state == "off"
+    # Both entities read one device/info per round.
+    info = [r for r in simulator.requests if r.path == "/api/lapp/device/info"]
+    assert [r.form["deviceSerial"] for r in info] == ["C6N000001"]
