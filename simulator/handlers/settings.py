@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..context import NO_DATA, RequestContext
 from ..errors import ApiError
@@ -104,48 +104,48 @@ async def sound_set(ctx: RequestContext) -> Any:
     return NO_DATA
 
 
-@route("/api/lapp/device/scene/switch/status")
-async def scene_status(ctx: RequestContext) -> dict[str, Any]:
-    """Get Video Tampering Status (the lens-masking privacy mode)."""
-    dev = ctx.device()
-    ctx.require_cap(dev, "support_privacy")
-    return _switch_reply(dev, ctx, dev.privacy)
+def _capability_switch(
+    status_path: str, set_path: str, attr: Literal["privacy", "ssl"], cap: str
+) -> None:
+    """Serve the status/set pair of a switch stored in ``Device.<attr>``.
+
+    Both need the capability ``cap``; a set checks ``channelNo`` when given,
+    then that the device is online (20007).
+    """
+
+    @route(status_path)
+    async def status(ctx: RequestContext) -> dict[str, Any]:
+        dev = ctx.device()
+        ctx.require_cap(dev, cap)
+        return _switch_reply(dev, ctx, getattr(dev, attr))
+
+    @route(set_path)
+    async def set_switch(ctx: RequestContext) -> Any:
+        dev = ctx.device()
+        value = _enable(ctx)
+        if ctx.param("channelNo") is not None:
+            ctx.channel(dev)
+        if not dev.online:
+            raise ApiError(20007)
+        ctx.require_cap(dev, cap)
+        setattr(dev, attr, value)
+        return NO_DATA
 
 
-@route("/api/lapp/device/scene/switch/set")
-async def scene_set(ctx: RequestContext) -> Any:
-    """Set Video Tampering Status (privacy mode)."""
-    dev = ctx.device()
-    value = _enable(ctx)
-    if ctx.param("channelNo") is not None:
-        ctx.channel(dev)
-    if not dev.online:
-        raise ApiError(20007)
-    ctx.require_cap(dev, "support_privacy")
-    dev.privacy = value
-    return NO_DATA
-
-
-@route("/api/lapp/device/ssl/switch/status")
-async def ssl_status(ctx: RequestContext) -> dict[str, Any]:
-    """Get Sound Source Positioning Status."""
-    dev = ctx.device()
-    ctx.require_cap(dev, "support_ssl")
-    return _switch_reply(dev, ctx, dev.ssl)
-
-
-@route("/api/lapp/device/ssl/switch/set")
-async def ssl_set(ctx: RequestContext) -> Any:
-    """Set Sound Source Positioning Status."""
-    dev = ctx.device()
-    value = _enable(ctx)
-    if ctx.param("channelNo") is not None:
-        ctx.channel(dev)
-    if not dev.online:
-        raise ApiError(20007)
-    ctx.require_cap(dev, "support_ssl")
-    dev.ssl = value
-    return NO_DATA
+# Video Tampering Status (the lens-masking privacy mode).
+_capability_switch(
+    "/api/lapp/device/scene/switch/status",
+    "/api/lapp/device/scene/switch/set",
+    "privacy",
+    "support_privacy",
+)
+# Sound Source Positioning Status.
+_capability_switch(
+    "/api/lapp/device/ssl/switch/status",
+    "/api/lapp/device/ssl/switch/set",
+    "ssl",
+    "support_ssl",
+)
 
 
 @route("/api/lapp/device/defence/plan/get")

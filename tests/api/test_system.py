@@ -60,7 +60,9 @@ async def test_device_timezone(client: EzvizOpenClient, simulator: Simulator) ->
     assert tz.serial == CAMERA
     assert tz.time_zone == dev.timezone == "UTC+01:00"
     assert tz.wifi_ssid == dev.wifi_ssid
-    assert tz.offline_notify is False
+    assert tz.offline_notify is True
+    dev.offline_notify = 0
+    assert (await client.get_device_timezone(CAMERA)).offline_notify is False
 
 
 async def test_timezone_list(client: EzvizOpenClient, simulator: Simulator) -> None:

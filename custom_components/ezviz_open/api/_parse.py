@@ -7,7 +7,7 @@ values (or ``None``), so a model never fails on an unexpected type.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 import math
 from typing import Any
 
@@ -97,6 +97,11 @@ def as_list(value: Any) -> list[Any]:
 def as_dict_list(value: Any) -> list[dict[str, Any]]:
     """Return the dict items of a list, skipping anything that is not a dict."""
     return [as_dict(item) for item in as_list(value) if isinstance(item, Mapping)]
+
+
+def parse_dicts[T](items: Iterable[Any], parse: Callable[[Any], T]) -> list[T]:
+    """Parse each dict of ``items`` with ``parse``, skipping anything else."""
+    return [parse(item) for item in items if isinstance(item, dict)]
 
 
 def is_supported(value: Any) -> bool:

@@ -484,6 +484,13 @@ class BaseClient:
         reply: LappReply = await self._with_token(call)
         return reply
 
+    async def _lapp_object(
+        self, path: str, params: Mapping[str, object | None] | None = None
+    ) -> dict[str, Any]:
+        """POST a lapp endpoint whose data is one object; return that object."""
+        reply = await self._lapp(path, params)
+        return self._expect_dict(reply.data, path)
+
     async def _lapp_all_pages(
         self,
         path: str,

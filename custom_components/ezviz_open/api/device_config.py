@@ -315,21 +315,37 @@ class StorageMedium:
 class DeviceConfigMixin(BaseClient):
     """Fill light, switches, working-mode plan, alarm sound, detection area, disks."""
 
-    async def get_fill_light_mode(self, serial: str) -> FillLightStatus:
-        """Read the night-vision fill light mode."""
-        path = PATH_FILL_LIGHT_GET
-        data = await self._v3("GET", path, serial=check_serial(serial, path))
-        return FillLightStatus.from_api(self._expect_dict(data, path))
+    async def _v3_object(
+        self, path: str, serial: str, *, channel: int | None = None
+    ) -> dict[str, Any]:
+        """GET a setting of a device (or of one channel); return the data object."""
+        data = await self._v3(
+            "GET",
+            path,
+            serial=check_serial(serial, path),
+            channel=check_channel(channel, path),
+        )
+        return self._expect_dict(data, path)
 
-    async def set_fill_light_mode(self, serial: str, mode: FillLightMode) -> None:
-        """Set the night-vision fill light mode."""
-        path = PATH_FILL_LIGHT_SET
+    async def _set_mode[E: IntEnum](
+        self, path: str, serial: str, key: str, mode: E, enum: type[E]
+    ) -> None:
+        """POST the member ``mode`` of ``enum`` as the query parameter ``key``."""
         await self._v3(
             "POST",
             path,
             serial=check_serial(serial, path),
-            query={"mode": check_enum(mode, FillLightMode, "mode", path)},
+            query={key: check_enum(mode, enum, "mode", path)},
         )
+
+    async def get_fill_light_mode(self, serial: str) -> FillLightStatus:
+        """Read the night-vision fill light mode."""
+        data = await self._v3_object(PATH_FILL_LIGHT_GET, serial)
+        return FillLightStatus.from_api(data)
+
+    async def set_fill_light_mode(self, serial: str, mode: FillLightMode) -> None:
+        """Set the night-vision fill light mode."""
+        await self._set_mode(PATH_FILL_LIGHT_SET, serial, "mode", mode, FillLightMode)
 
     async def get_switch_status(
         self, serial: str, switch_type: SwitchType | int
@@ -361,9 +377,8 @@ class DeviceConfigMixin(BaseClient):
 
     async def get_timing_plan(self, serial: str) -> TimingPlan:
         """Read the working-mode plan."""
-        path = PATH_TIMING_PLAN_GET
-        data = await self._v3("GET", path, serial=check_serial(serial, path))
-        return TimingPlan.from_api(self._expect_dict(data, path))
+        data = await self._v3_object(PATH_TIMING_PLAN_GET, serial)
+        return TimingPlan.from_api(data)
 
     async def set_timing_plan(
         self,
@@ -398,32 +413,19 @@ class DeviceConfigMixin(BaseClient):
 
     async def get_alarm_sound_mode(self, serial: str) -> AlarmSoundStatus:
         """Read the alarm sound mode."""
-        path = PATH_ALARM_SOUND_GET
-        data = await self._v3("GET", path, serial=check_serial(serial, path))
-        return AlarmSoundStatus.from_api(self._expect_dict(data, path))
+        data = await self._v3_object(PATH_ALARM_SOUND_GET, serial)
+        return AlarmSoundStatus.from_api(data)
 
     async def set_alarm_sound_mode(self, serial: str, mode: AlarmSoundMode) -> None:
         """Set the alarm sound mode (short, long, mute)."""
-        path = PATH_ALARM_SOUND_SET
-        await self._v3(
-            "POST",
-            path,
-            serial=check_serial(serial, path),
-            query={"type": check_enum(mode, AlarmSoundMode, "mode", path)},
-        )
+        await self._set_mode(PATH_ALARM_SOUND_SET, serial, "type", mode, AlarmSoundMode)
 
     async def get_motion_detect_area(
         self, serial: str, *, channel: int = 1
     ) -> MotionDetectArea:
         """Read the motion/human detection area of a channel."""
-        path = PATH_MOTION_AREA_GET
-        data = await self._v3(
-            "GET",
-            path,
-            serial=check_serial(serial, path),
-            channel=check_channel(channel, path),
-        )
-        return MotionDetectArea.from_api(self._expect_dict(data, path))
+        data = await self._v3_object(PATH_MOTION_AREA_GET, serial, channel=channel)
+        return MotionDetectArea.from_api(data)
 
     async def set_motion_detect_area(
         self, serial: str, area: Sequence[int], *, channel: int = 1
@@ -463,8 +465,8 @@ class DeviceConfigMixin(BaseClient):
     async def get_format_status(self, serial: str) -> list[StorageMedium]:
         """Storage media and their formatting progress."""
         path = PATH_FORMAT_STATUS
-        data = await self._v3("GET", path, serial=check_serial(serial, path))
-        media = self._expect_dict(data, path).get("storageStatus")
+        data = await self._v3_object(path, serial)
+        media = data.get("storageStatus")
         if media is None:
             return []
         return [StorageMedium.from_api(item) for item in self._expect_list(media, path)]

@@ -13,10 +13,11 @@ from ._params import (
     check_text,
     parse_cloud_datetime,
 )
-from ._parse import as_bool, as_dict, as_int, as_str
+from ._parse import as_bool, as_dict, as_int, as_str, parse_dicts
 from .client import BaseClient, Page
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
 PATH_DEVICE_ADD = "/api/lapp/device/add"
@@ -300,10 +301,10 @@ class DevicesMixin(BaseClient):
         path = PATH_DEVICE_CAPTURE
         serial = check_serial(serial, path)
         check_channel(channel, path)
-        reply = await self._lapp(
+        data = await self._lapp_object(
             path, {"deviceSerial": serial, "channelNo": channel, "quality": quality}
         )
-        return Picture.from_api(self._expect_dict(reply.data, path))
+        return Picture.from_api(data)
 
     async def add_ipc(
         self,
@@ -341,54 +342,51 @@ class DevicesMixin(BaseClient):
             {"deviceSerial": serial, "ipcSerial": ipc_serial, "channelNo": channel},
         )
 
+    async def _list_page[T](
+        self, path: str, parse: Callable[[Any], T], page: int, page_size: int
+    ) -> tuple[list[T], Page]:
+        """One page of a paged list endpoint, parsed with ``parse``."""
+        check_int_range(page, 0, None, "page", path)
+        check_int_range(page_size, 1, MAX_PAGE_SIZE, "page_size", path)
+        reply = await self._lapp(path, {"pageStart": page, "pageSize": page_size})
+        items = parse_dicts(self._expect_list(reply.data, path), parse)
+        return items, _page_or_default(reply.page, page, page_size, len(items))
+
     async def list_devices_page(
         self, page: int = 0, page_size: int = MAX_PAGE_SIZE
     ) -> tuple[list[Device], Page]:
         """Get one page of the account's devices (``page`` from 0)."""
-        path = PATH_DEVICE_LIST
-        check_int_range(page, 0, None, "page", path)
-        check_int_range(page_size, 1, MAX_PAGE_SIZE, "page_size", path)
-        reply = await self._lapp(path, {"pageStart": page, "pageSize": page_size})
-        items = self._expect_list(reply.data, path)
-        devices = [Device.from_api(item) for item in items if isinstance(item, dict)]
-        return devices, _page_or_default(reply.page, page, page_size, len(devices))
+        return await self._list_page(PATH_DEVICE_LIST, Device.from_api, page, page_size)
 
     async def list_devices(self) -> list[Device]:
         """Get every device of the account (all pages)."""
         items = await self._lapp_all_pages(PATH_DEVICE_LIST)
-        return [Device.from_api(item) for item in items if isinstance(item, dict)]
+        return parse_dicts(items, Device.from_api)
 
     async def get_device_info(self, serial: str) -> Device:
         """Get one device's basic information."""
         path = PATH_DEVICE_INFO
         serial = check_serial(serial, path)
-        reply = await self._lapp(path, {"deviceSerial": serial})
-        return Device.from_api(self._expect_dict(reply.data, path))
+        return Device.from_api(await self._lapp_object(path, {"deviceSerial": serial}))
 
     async def list_cameras_page(
         self, page: int = 0, page_size: int = MAX_PAGE_SIZE
     ) -> tuple[list[Camera], Page]:
         """Get one page of the account's channels (``page`` from 0)."""
-        path = PATH_CAMERA_LIST
-        check_int_range(page, 0, None, "page", path)
-        check_int_range(page_size, 1, MAX_PAGE_SIZE, "page_size", path)
-        reply = await self._lapp(path, {"pageStart": page, "pageSize": page_size})
-        items = self._expect_list(reply.data, path)
-        cameras = [Camera.from_api(item) for item in items if isinstance(item, dict)]
-        return cameras, _page_or_default(reply.page, page, page_size, len(cameras))
+        return await self._list_page(PATH_CAMERA_LIST, Camera.from_api, page, page_size)
 
     async def list_cameras(self) -> list[Camera]:
         """Get every channel of every device of the account (all pages)."""
         items = await self._lapp_all_pages(PATH_CAMERA_LIST)
-        return [Camera.from_api(item) for item in items if isinstance(item, dict)]
+        return parse_dicts(items, Camera.from_api)
 
     async def get_picture_by_uuid(self, uuid: str, size: int) -> Picture:
         """Get a picture captured through the device SDK (Linktom devices)."""
         path = PATH_UUID_PICTURE
         check_text(uuid, "uuid", path)
         check_int_range(size, 0, MAX_UUID_PICTURE_SIZE, "size", path)
-        reply = await self._lapp(path, {"uuid": uuid, "size": size})
-        return Picture.from_api(self._expect_dict(reply.data, path))
+        data = await self._lapp_object(path, {"uuid": uuid, "size": size})
+        return Picture.from_api(data)
 
     async def get_device_status(self, serial: str, channel: int = 1) -> DeviceStatus:
         """Get privacy, PIR, alarm sound, battery, disk and cloud state."""
@@ -396,13 +394,14 @@ class DevicesMixin(BaseClient):
         serial = check_serial(serial, path)
         check_channel(channel, path)
         # This endpoint names the parameter "channel", not "channelNo".
-        reply = await self._lapp(path, {"deviceSerial": serial, "channel": channel})
-        return DeviceStatus.from_api(self._expect_dict(reply.data, path))
+        data = await self._lapp_object(
+            path, {"deviceSerial": serial, "channel": channel}
+        )
+        return DeviceStatus.from_api(data)
 
     async def list_device_channels(self, serial: str) -> list[Camera]:
         """Get the channels of one device (an NVR lists every physical channel)."""
         path = PATH_DEVICE_CHANNELS
         serial = check_serial(serial, path)
         reply = await self._lapp(path, {"deviceSerial": serial})
-        items = self._expect_list(reply.data, path)
-        return [Camera.from_api(item) for item in items if isinstance(item, dict)]
+        return parse_dicts(self._expect_list(reply.data, path), Camera.from_api)

@@ -278,6 +278,13 @@ class ChimeSettings:
 class SettingsMixin(BaseClient):
     """Arming, encryption, switches, schedules and doorbell settings."""
 
+    async def _channel_data(self, path: str, serial: str, channel: int | None) -> Any:
+        """Read a setting of a device (or of one channel); return the reply data."""
+        serial = check_serial(serial, path)
+        check_channel(channel, path)
+        reply = await self._lapp(path, {"deviceSerial": serial, "channelNo": channel})
+        return reply.data
+
     # -- arming and encryption -------------------------------------------------
 
     async def set_defence(self, serial: str, mode: DefenceMode) -> None:
@@ -312,13 +319,11 @@ class SettingsMixin(BaseClient):
     async def _get_switch(
         self, path: str, serial: str, channel: int | None = None
     ) -> SwitchStatus:
-        serial = check_serial(serial, path)
-        check_channel(channel, path)
-        reply = await self._lapp(path, {"deviceSerial": serial, "channelNo": channel})
-        if isinstance(reply.data, list):
-            items = [as_dict(item) for item in self._expect_list(reply.data, path)]
+        data = await self._channel_data(path, serial, channel)
+        if isinstance(data, list):
+            items = [as_dict(item) for item in self._expect_list(data, path)]
             return SwitchStatus.from_api(_pick_channel(items, channel))
-        return SwitchStatus.from_api(self._expect_dict(reply.data, path))
+        return SwitchStatus.from_api(self._expect_dict(data, path))
 
     async def _set_switch(
         self, path: str, serial: str, enabled: bool, channel: int | None
@@ -403,10 +408,8 @@ class SettingsMixin(BaseClient):
     ) -> DefencePlan:
         """Get the arming schedule."""
         path = PATH_DEFENCE_PLAN_GET
-        serial = check_serial(serial, path)
-        check_channel(channel, path)
-        reply = await self._lapp(path, {"deviceSerial": serial, "channelNo": channel})
-        return DefencePlan.from_api(self._expect_dict(reply.data, path))
+        data = await self._channel_data(path, serial, channel)
+        return DefencePlan.from_api(self._expect_dict(data, path))
 
     async def set_defence_plan(
         self, serial: str, plan: DefencePlan, *, channel: int | None = None
@@ -443,10 +446,8 @@ class SettingsMixin(BaseClient):
     async def get_pir_area(self, serial: str, *, channel: int | None = None) -> PirArea:
         """Get the PIR detection grid."""
         path = PATH_PIR_GET
-        serial = check_serial(serial, path)
-        check_channel(channel, path)
-        reply = await self._lapp(path, {"deviceSerial": serial, "channelNo": channel})
-        return PirArea.from_api(self._expect_dict(reply.data, path))
+        data = await self._channel_data(path, serial, channel)
+        return PirArea.from_api(self._expect_dict(data, path))
 
     async def set_pir_area(
         self, serial: str, area: Sequence[int], *, channel: int | None = None
@@ -472,10 +473,8 @@ class SettingsMixin(BaseClient):
     ) -> ChimeSettings:
         """Get the chime type and duration of a doorbell."""
         path = PATH_CHIME_GET
-        serial = check_serial(serial, path)
-        check_channel(channel, path)
-        reply = await self._lapp(path, {"deviceSerial": serial, "channelNo": channel})
-        return ChimeSettings.from_api(self._expect_dict(reply.data, path))
+        data = await self._channel_data(path, serial, channel)
+        return ChimeSettings.from_api(self._expect_dict(data, path))
 
     async def set_chime(
         self,

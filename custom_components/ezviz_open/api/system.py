@@ -14,7 +14,7 @@ from ._params import (
     param_error,
     switch_value,
 )
-from ._parse import as_bool, as_dict, as_int, as_str, is_supported
+from ._parse import as_bool, as_dict, as_int, as_str, is_supported, parse_dicts
 from .client import BaseClient
 
 if TYPE_CHECKING:
@@ -309,8 +309,8 @@ class SystemMixin(BaseClient):
         """Get a device's time zone (``device/info`` with ``version=utc``)."""
         path = PATH_DEVICE_INFO
         serial = check_serial(serial, path)
-        reply = await self._lapp(path, {"deviceSerial": serial, "version": "utc"})
-        return DeviceTimeZone.from_api(self._expect_dict(reply.data, path))
+        data = await self._lapp_object(path, {"deviceSerial": serial, "version": "utc"})
+        return DeviceTimeZone.from_api(data)
 
     async def list_timezones(
         self, language: TimeZoneLanguage = TimeZoneLanguage.ENGLISH
@@ -319,8 +319,7 @@ class SystemMixin(BaseClient):
         path = PATH_TIMEZONE_LIST
         language = check_enum(language, TimeZoneLanguage, "language", path)
         reply = await self._lapp(path, {"language": language})
-        items = self._expect_list(reply.data, path)
-        return [TimeZone.from_api(item) for item in items if isinstance(item, dict)]
+        return parse_dicts(self._expect_list(reply.data, path), TimeZone.from_api)
 
     async def set_device_timezone(
         self,
@@ -368,8 +367,8 @@ class SystemMixin(BaseClient):
         """Get a device's language (e.g. "ENGLISH")."""
         path = PATH_LANGUAGE_GET
         serial = check_serial(serial, path)
-        reply = await self._lapp(path, {"deviceSerial": serial})
-        return as_str(self._expect_dict(reply.data, path).get("language"))
+        data = await self._lapp_object(path, {"deviceSerial": serial})
+        return as_str(data.get("language"))
 
     async def set_device_language(self, serial: str, language: str) -> None:
         """Set a device's language, one of ``DeviceCapabilities.languages``."""
@@ -407,8 +406,8 @@ class SystemMixin(BaseClient):
         """Get the installed and the latest available firmware."""
         path = PATH_VERSION_INFO
         serial = check_serial(serial, path)
-        reply = await self._lapp(path, {"deviceSerial": serial})
-        return DeviceVersion.from_api(self._expect_dict(reply.data, path))
+        data = await self._lapp_object(path, {"deviceSerial": serial})
+        return DeviceVersion.from_api(data)
 
     async def upgrade_device(self, serial: str) -> None:
         """Start a firmware upgrade to the latest version.
@@ -423,5 +422,5 @@ class SystemMixin(BaseClient):
         """Get the state and progress of a firmware upgrade."""
         path = PATH_UPGRADE_STATUS
         serial = check_serial(serial, path)
-        reply = await self._lapp(path, {"deviceSerial": serial})
-        return UpgradeStatus.from_api(self._expect_dict(reply.data, path))
+        data = await self._lapp_object(path, {"deviceSerial": serial})
+        return UpgradeStatus.from_api(data)
