@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 # A 32x24 baseline JPEG (solid blue-grey), built with Pillow once and embedded.
 JPEG_BYTES: bytes = base64.b64decode(
@@ -20,10 +24,26 @@ JPEG_BYTES: bytes = base64.b64decode(
 )
 
 
-def encrypted_picture(code: str) -> bytes:
-    """Bytes standing in for a picture encrypted with ``code`` (not a valid JPEG)."""
-    key = (code or "ABCDEF").encode()
-    return b"EZVIZENC" + bytes(b ^ key[i % len(key)] for i, b in enumerate(JPEG_BYTES))
+def encrypted_picture(code: str, data: bytes = JPEG_BYTES) -> bytes:
+    """Encrypt ``data`` with ``code`` as EZVIZ encrypts pictures.
+
+    ``hikencodepicture``, the hex MD5 of the hex MD5 of the code, then
+    AES-128-CBC (PKCS#7) with the code NUL-padded to 16 bytes as key and
+    ``01234567`` + 8 NUL bytes as IV.
+    """
+    secret = (code or "ABCDEF").encode()
+    check = hashlib.md5(
+        hashlib.md5(secret, usedforsecurity=False).hexdigest().encode(),
+        usedforsecurity=False,
+    ).hexdigest()
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(data) + padder.finalize()
+    key = secret[:16].ljust(16, b"\0")
+    encryptor = Cipher(
+        algorithms.AES(key), modes.CBC(b"01234567" + bytes(8))
+    ).encryptor()
+    body = encryptor.update(padded) + encryptor.finalize()
+    return b"hikencodepicture" + check.encode() + body
 
 
 def hls_playlist(

@@ -27,13 +27,13 @@ from .api.errors import (
     EzvizParameterError,
 )
 from .api.live import StreamProtocol, StreamQuality
+from .api.pictures import decrypt_picture
 from .api.ptz import PtzDirection, PtzSpeed
 from .api.settings import CameraDefenceMode, DefencePlan, Weekday
 from .const import (
     CAPTURE_MIN_INTERVAL,
     CONF_STREAM_PROTOCOL,
     CONF_STREAM_QUALITY,
-    CONF_VERIFICATION_CODES,
     DEFAULT_STREAM_PROTOCOL,
     DEFAULT_STREAM_QUALITY,
     DOMAIN,
@@ -141,11 +141,6 @@ class EzvizCamera(EzvizEntity, Camera):
     # -- state -----------------------------------------------------------------
 
     @property
-    def _verification_code(self) -> str | None:
-        codes = self.runtime.options.get(CONF_VERIFICATION_CODES) or {}
-        return codes.get(self.serial) or None
-
-    @property
     def _encrypted(self) -> bool:
         device = self.device
         return bool(device and device.encrypted)
@@ -153,7 +148,7 @@ class EzvizCamera(EzvizEntity, Camera):
     @property
     def supported_features(self) -> CameraEntityFeature:
         """Streaming, unless the video is encrypted and no code is known."""
-        if self._encrypted and not self._verification_code:
+        if self._encrypted and not self.verification_code:
             return CameraEntityFeature(0)
         return CameraEntityFeature.STREAM
 
@@ -167,7 +162,7 @@ class EzvizCamera(EzvizEntity, Camera):
 
     async def stream_source(self) -> str | None:
         """Return a fresh play address (one request)."""
-        code = self._verification_code if self._encrypted else None
+        code = self.verification_code if self._encrypted else None
         if self._encrypted and code is None:
             return None
         options = self.runtime.options
@@ -271,8 +266,19 @@ class EzvizCamera(EzvizEntity, Camera):
         return picture.url or None
 
     async def _async_fetch_picture(self, url: str) -> bytes | None:
-        """Fetch a picture URL (see ``picture.async_fetch_picture``)."""
-        return await async_fetch_picture(self.hass, url, self.entity_id)
+        """Fetch a picture URL (see ``picture.async_fetch_picture``).
+
+        A picture encrypted with the verification code is decrypted; without
+        the right code it is not shown.
+        """
+        body = await async_fetch_picture(self.hass, url, self.entity_id)
+        if body is None:
+            return None
+        try:
+            return decrypt_picture(body, self.verification_code)
+        except EzvizError as err:
+            LOGGER.debug("Picture of %s not shown: %s", self.entity_id, err)
+            return None
 
     # -- motion detection ------------------------------------------------------
 

@@ -14,7 +14,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.system import DeviceCapabilities
-from .const import DOMAIN
+from .const import CONF_VERIFICATION_CODES, DOMAIN
 from .coordinator import AccountCoordinator, AccountData, DetailTopic
 
 if TYPE_CHECKING:
@@ -132,6 +132,13 @@ class EzvizEntity(CoordinatorEntity[AccountCoordinator]):
         if data is None or self.channel is None:
             return None
         return data.camera(self.serial, self.channel)
+
+    @property
+    def verification_code(self) -> str | None:
+        """The device's verification code from the options (None if not given)."""
+        codes = self.runtime.options.get(CONF_VERIFICATION_CODES) or {}
+        code = codes.get(self.serial)
+        return code if isinstance(code, str) and code else None
 
     @property
     def capabilities(self) -> DeviceCapabilities:

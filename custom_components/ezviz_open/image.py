@@ -4,9 +4,10 @@ Fetched on demand (when shown), with the same rules as still images, and
 kept for the alarm it belongs to: no request until it is looked at.
 
 Alarm pictures of devices with video encryption are encrypted with the
-device's verification code. The reference does not specify that format (nor
-how to decrypt it), so such a picture is not shown: the entity's
-``picture_status`` attribute says why (``encrypted``).
+device's verification code (see ``api/pictures.py``): they are decrypted
+with the code of the options. Without it nothing is fetched, and the
+entity's ``picture_status`` attribute says why (``encrypted``); with a code
+that does not fit, it says ``wrong_code``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from homeassistant.core import callback
 from homeassistant.util import dt as dt_util
 
 from .alarm_entity import EzvizAlarmEntity
+from .api.errors import EzvizEncryptionError, EzvizError
+from .api.pictures import decrypt_picture
+from .const import LOGGER
 from .entity import async_setup_device_entities, video_channels
 from .picture import async_fetch_picture
 
@@ -39,6 +43,7 @@ ALARM_PICTURE = ImageEntityDescription(
 STATUS_AVAILABLE = "available"
 STATUS_NONE = "no_picture"
 STATUS_ENCRYPTED = "encrypted"
+STATUS_WRONG_CODE = "wrong_code"
 STATUS_FAILED = "fetch_failed"
 
 
@@ -77,6 +82,7 @@ class EzvizAlarmPicture(EzvizAlarmEntity, ImageEntity):
         self._image: bytes | None = None
         self._image_alarm: str | None = None
         self._failed_alarm: str | None = None
+        self._failed_status = STATUS_FAILED
         self._sync_last_updated()
 
     def _sync_last_updated(self) -> None:
@@ -98,10 +104,10 @@ class EzvizAlarmPicture(EzvizAlarmEntity, ImageEntity):
         alarm = self.last_alarm
         if alarm is None or alarm.picture_url is None:
             return STATUS_NONE
-        if alarm.encrypted:
-            return STATUS_ENCRYPTED
         if self._failed_alarm is not None and self._failed_alarm == self._alarm_key:
-            return STATUS_FAILED
+            return self._failed_status
+        if alarm.encrypted and self.verification_code is None:
+            return STATUS_ENCRYPTED
         return STATUS_AVAILABLE
 
     @property
@@ -117,6 +123,8 @@ class EzvizAlarmPicture(EzvizAlarmEntity, ImageEntity):
     async def async_image(self) -> bytes | None:
         """Fetch the last alarm's picture once; None when it cannot be shown."""
         if self.picture_status not in (STATUS_AVAILABLE, STATUS_FAILED):
+            # No picture, or one that cannot be decrypted: the code only
+            # changes with the options, which reload the entry.
             return None
         alarm = self.last_alarm
         if alarm is None or alarm.picture_url is None:
@@ -124,10 +132,20 @@ class EzvizAlarmPicture(EzvizAlarmEntity, ImageEntity):
         key = self._alarm_key
         if self._image is not None and self._image_alarm == key:
             return self._image
-        image = await async_fetch_picture(self.hass, alarm.picture_url, self.entity_id)
+        body = await async_fetch_picture(self.hass, alarm.picture_url, self.entity_id)
+        image: bytes | None = None
+        failure = STATUS_FAILED
+        if body is not None:
+            code = self.verification_code
+            try:
+                image = decrypt_picture(body, code)
+            except EzvizEncryptionError:
+                failure = STATUS_WRONG_CODE if code else STATUS_ENCRYPTED
+            except EzvizError as err:
+                LOGGER.debug("Picture of %s not shown: %s", self.entity_id, err)
         if image is None:
-            if self._failed_alarm != key:
-                self._failed_alarm = key
+            if (self._failed_alarm, self._failed_status) != (key, failure):
+                self._failed_alarm, self._failed_status = key, failure
                 self.async_write_ha_state()
             return None
         self._image, self._image_alarm, self._failed_alarm = image, key, None

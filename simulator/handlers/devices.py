@@ -227,7 +227,11 @@ async def device_capture(ctx: RequestContext) -> dict[str, Any]:
     if not channel_online(dev, chan):
         raise ApiError(20007)
     n = ctx.state.next_id()
-    return {"picUrl": ctx.url(f"/_sim/pic/capture-{dev.serial}-{chan.no}-{n}.jpg")}
+    # A device with video encryption encrypts its captures with its code.
+    suffix = "-enc" if dev.is_encrypt else ""
+    return {
+        "picUrl": ctx.url(f"/_sim/pic/capture-{dev.serial}-{chan.no}-{n}{suffix}.jpg")
+    }
 
 
 @route("/api/lapp/device/uuid/picture")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 import pytest
@@ -11,18 +12,23 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from yarl import URL
 
+from custom_components.ezviz_open import image as image_platform
 from custom_components.ezviz_open.alarm_coordinator import (
     ALARM_EVENT_TYPES,
     EVENT_TYPES,
     event_type_of,
 )
 from custom_components.ezviz_open.api.alarms import Alarm, AlarmType
-from custom_components.ezviz_open.const import DOMAIN
+from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES, DOMAIN
 from simulator import Simulator, generate_fleet
+from simulator.media import JPEG_BYTES
 from simulator.state import Alarm as SimAlarm
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -31,6 +37,7 @@ ALARM_LIST_PATH = "/api/lapp/alarm/list"
 LIVING_ROOM_EVENT = "event.living_room_alarm"
 LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"
 LIVING_ROOM_PICTURE = "image.living_room_last_alarm_picture"
+DRIVEWAY_PICTURE = "image.driveway_last_alarm_picture"
 
 #: The event type of every alarm type the reference names in a group;
 #: all the other types of the table are "other".
@@ -219,29 +226,82 @@ async def test_paged_poll(
     assert len(set(events)) == 60
 
 
+@pytest.fixture
+def picture_fetches() -> Iterator[list[str]]:
+    """Paths of the alarm pictures fetched (the simulator logs API calls only)."""
+    calls: list[str] = []
+    real = image_platform.async_fetch_picture
+
+    async def _spy(hass: HomeAssistant, url: str, label: str) -> bytes | None:
+        calls.append(URL(url).path)
+        return await real(hass, url, label)
+
+    with patch.object(image_platform, "async_fetch_picture", _spy):
+        yield calls
+
+
 async def test_alarm_picture(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
+    picture_fetches: list[str],
     init_integration: MockConfigEntry,
 ) -> None:
-    """Fetched when shown, once per alarm; encrypted ones say why."""
+    """Fetched when shown, once per alarm; encrypted ones without a code say why."""
     client = await hass_client()
     resp = await client.get(f"/api/image_proxy/{LIVING_ROOM_PICTURE}")
     assert resp.status == 200
     body = await resp.read()
     assert body.startswith(b"\xff\xd8")
-    pictures = [r for r in simulator.requests if r.path.startswith("/_sim/pic")]
+    assert len(picture_fetches) == 1
+    assert picture_fetches[0].startswith("/_sim/pic/alarm-C6N000001-")
     resp = await client.get(f"/api/image_proxy/{LIVING_ROOM_PICTURE}")
     assert await resp.read() == body
-    again = [r for r in simulator.requests if r.path.startswith("/_sim/pic")]
-    assert len(again) == len(pictures)
+    assert len(picture_fetches) == 1
 
-    driveway = "image.driveway_last_alarm_picture"
-    assert hass.states.get(driveway).attributes["picture_status"] == "encrypted"
-    resp = await client.get(f"/api/image_proxy/{driveway}")
+    # No code for the encrypted camera: nothing is fetched.
+    assert hass.states.get(DRIVEWAY_PICTURE).attributes["picture_status"] == (
+        "encrypted"
+    )
+    resp = await client.get(f"/api/image_proxy/{DRIVEWAY_PICTURE}")
     assert resp.status == 500
+    assert len(picture_fetches) == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "http_status"),
+    [("HJKLMN", "available", 200), ("ABCDEF", "wrong_code", 500)],
+    ids=["right-code", "wrong-code"],
+)
+async def test_encrypted_alarm_picture(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    picture_fetches: list[str],
+    mock_config_entry: MockConfigEntry,
+    code: str,
+    status: str,
+    http_status: int,
+) -> None:
+    """With the code, an encrypted picture is decrypted; a wrong code says so."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, options={CONF_VERIFICATION_CODES: {"C8C000006": code}}
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(DRIVEWAY_PICTURE).attributes["picture_status"] == (
+        "available"
+    )
+    client = await hass_client()
+    resp = await client.get(f"/api/image_proxy/{DRIVEWAY_PICTURE}")
+    assert resp.status == http_status
+    if http_status == 200:
+        assert await resp.read() == JPEG_BYTES
+    assert picture_fetches[0].endswith("-enc.jpg")
+    assert hass.states.get(DRIVEWAY_PICTURE).attributes["picture_status"] == status
+    # Shown again: the decrypted picture is kept, a wrong code is not retried.
+    resp = await client.get(f"/api/image_proxy/{DRIVEWAY_PICTURE}")
+    assert resp.status == http_status
+    assert len(picture_fetches) == 1
 
 
 async def test_alarm_requests_do_not_grow_with_devices(

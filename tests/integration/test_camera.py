@@ -32,6 +32,7 @@ from custom_components.ezviz_open.const import (
     CONF_VERIFICATION_CODES,
     DOMAIN,
 )
+from simulator.media import JPEG_BYTES
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -293,6 +294,41 @@ async def test_image_from_capture(
     freezer.tick(timedelta(seconds=61))
     await async_get_image(hass, "camera.living_room")
     assert _api_paths(simulator) == [CAPTURE_PATH]
+
+
+async def test_image_encrypted_capture(
+    hass: HomeAssistant,
+    fetched: list[tuple[str, bool]],
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """An encrypted capture is decrypted with the code; without it, the cover."""
+    image = await async_get_image(hass, "camera.driveway")
+    assert image.content.startswith(JPEG_START)
+    assert [ok for _, ok in fetched] == [False, True]
+    assert fetched[0][0].startswith("/_sim/pic/capture-C8C000006-1-")
+    assert fetched[0][0].endswith("-enc.jpg")
+    assert URL(fetched[1][0]).path == "/_sim/pic/cover-C8C000006-1.jpg"
+    fetched.clear()
+
+    await _set_options(
+        hass, init_integration, **{CONF_VERIFICATION_CODES: {"C8C000006": "HJKLMN"}}
+    )
+    image = await async_get_image(hass, "camera.driveway")
+    assert image.content == JPEG_BYTES
+    assert len(fetched) == 1
+    assert fetched[0][0].startswith("/_sim/pic/capture-C8C000006-1-")
+    assert fetched[0][0].endswith("-enc.jpg")
+    assert fetched[0][1] is True
+
+    # A wrong code: not shown (the cover is).
+    fetched.clear()
+    await _set_options(
+        hass, init_integration, **{CONF_VERIFICATION_CODES: {"C8C000006": "ABCDEF"}}
+    )
+    image = await async_get_image(hass, "camera.driveway")
+    assert [ok for _, ok in fetched] == [False, True]
+    assert fetched[1][0].startswith("/_sim/pic/cover-")
 
 
 async def test_image_falls_back_to_cover(
