@@ -483,6 +483,43 @@ async def test_rename_refused(
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
+async def test_rename_auth_failure_starts_reauth(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """An authentication refusal starts reauth (and says the rename failed)."""
+    simulator.faults.error(RENAME_PATH, 10005, times=1)
+    device = _detector_device(device_registry)
+    device_registry.async_update_device(device.id, name_by_user="Back Door")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    issue = issue_registry.async_get_issue(
+        DOMAIN, f"detector_rename_{init_integration.entry_id}_{HUB}_T20000041"
+    )
+    assert issue is not None
+    assert issue.translation_key == "detector_rename_failed"
+
+
+async def test_rename_already_named_counts_as_done(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """An "already the current status" reply (60022) is success, shown at once."""
+    simulator.faults.error(RENAME_PATH, 60022, times=1)
+    device = _detector_device(device_registry)
+    device_registry.async_update_device(device.id, name_by_user="Back Door")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.count(RENAME_PATH) == 1
+    assert not _rename_issues(ir.async_get(hass))
+    assert _detector_device(device_registry).name == "Back Door"
+
+
 async def test_rename_refused_issue_removed_with_entry(
     hass: HomeAssistant,
     simulator: Simulator,
