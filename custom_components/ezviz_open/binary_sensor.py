@@ -194,35 +194,22 @@ ALARM_SENSORS: tuple[EzvizAlarmSensorDescription, ...] = (
 )
 
 
-class EzvizAlarmSensor(EzvizAlarmEntity, BinarySensorEntity):
-    """On with an alarm of its kind, off after the hold time."""
+class _EzvizHeldAlarmSensor(EzvizAlarmEntity, BinarySensorEntity):
+    """On with an alarm, off after the hold time of the options."""
 
-    entity_description: EzvizAlarmSensorDescription
     _attr_is_on = False
-
-    def __init__(
-        self,
-        data: EzvizOpenData,
-        serial: str,
-        description: EzvizAlarmSensorDescription,
-        channel: int | None = None,
-    ) -> None:
-        """Set up the sensor."""
-        super().__init__(data, serial, description.key, channel)
-        self.entity_description = description
-        self._hold = timedelta(
-            seconds=data.options.get(CONF_ALARM_HOLD, DEFAULT_ALARM_HOLD)
-        )
-        self._cancel_off: CALLBACK_TYPE | None = None
+    _cancel_off: CALLBACK_TYPE | None = None
 
     @callback
-    def _handle_alarm(self, event: AlarmEvent) -> None:
-        if event.event_type not in self.entity_description.events:
-            return
+    def _async_hold_on(self) -> None:
+        """Turn on now (again), and off once the hold time has passed."""
         if self._cancel_off is not None:
             self._cancel_off()
         self._attr_is_on = True
-        self._cancel_off = async_call_later(self.hass, self._hold, self._async_off)
+        hold = timedelta(
+            seconds=self.runtime.options.get(CONF_ALARM_HOLD, DEFAULT_ALARM_HOLD)
+        )
+        self._cancel_off = async_call_later(self.hass, hold, self._async_off)
         self.async_write_ha_state()
 
     @callback
@@ -237,6 +224,29 @@ class EzvizAlarmSensor(EzvizAlarmEntity, BinarySensorEntity):
         if self._cancel_off is not None:
             self._cancel_off()
             self._cancel_off = None
+
+
+class EzvizAlarmSensor(_EzvizHeldAlarmSensor):
+    """On with an alarm of its kind, off after the hold time."""
+
+    entity_description: EzvizAlarmSensorDescription
+
+    def __init__(
+        self,
+        data: EzvizOpenData,
+        serial: str,
+        description: EzvizAlarmSensorDescription,
+        channel: int | None = None,
+    ) -> None:
+        """Set up the sensor."""
+        super().__init__(data, serial, description.key, channel)
+        self.entity_description = description
+
+    @callback
+    def _handle_alarm(self, event: AlarmEvent) -> None:
+        if event.event_type not in self.entity_description.events:
+            return
+        self._async_hold_on()
 
 
 # -- detectors of A1 hubs ------------------------------------------------------
@@ -294,21 +304,13 @@ def alarm_matches(
     return len(same_kind) == 1
 
 
-class EzvizDetectorAlarmSensor(
-    EzvizDetectorEntity, EzvizAlarmEntity, BinarySensorEntity
-):
+class EzvizDetectorAlarmSensor(EzvizDetectorEntity, _EzvizHeldAlarmSensor):
     """On with an alarm of the hub from this detector, off after the hold time."""
-
-    _attr_is_on = False
 
     def __init__(self, data: EzvizOpenData, hub: str, detector: Detector) -> None:
         """Set up the sensor of a detector's kind."""
         super().__init__(data, hub, detector, "alarm")
         self._attr_device_class = DETECTOR_KINDS[detector.detector_type][0]
-        self._hold = timedelta(
-            seconds=data.options.get(CONF_ALARM_HOLD, DEFAULT_ALARM_HOLD)
-        )
-        self._cancel_off: CALLBACK_TYPE | None = None
 
     @callback
     def _handle_alarm(self, event: AlarmEvent) -> None:
@@ -317,24 +319,7 @@ class EzvizDetectorAlarmSensor(
             event, detector, hub_detectors(self.runtime, self.serial)
         ):
             return
-        if self._cancel_off is not None:
-            self._cancel_off()
-        self._attr_is_on = True
-        self._cancel_off = async_call_later(self.hass, self._hold, self._async_off)
-        self.async_write_ha_state()
-
-    @callback
-    def _async_off(self, _now: object) -> None:
-        self._cancel_off = None
-        self._attr_is_on = False
-        self.async_write_ha_state()
-
-    async def async_will_remove_from_hass(self) -> None:
-        """Stop the pending turn-off."""
-        await super().async_will_remove_from_hass()
-        if self._cancel_off is not None:
-            self._cancel_off()
-            self._cancel_off = None
+        self._async_hold_on()
 
 
 def alarm_names_detector(

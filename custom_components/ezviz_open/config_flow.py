@@ -119,6 +119,19 @@ def _normalise_url(value: str) -> str | None:
     return str(url).rstrip("/")
 
 
+def _whole_number(minimum: int, maximum: int, unit: str) -> NumberSelector:
+    """Return a box for a whole number of ``unit`` from ``minimum`` to ``maximum``."""
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=minimum,
+            max=maximum,
+            step=1,
+            unit_of_measurement=unit,
+            mode=NumberSelectorMode.BOX,
+        )
+    )
+
+
 class EzvizOpenConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up, re-authenticate and reconfigure an EZVIZ Open Platform account."""
 
@@ -333,48 +346,16 @@ class EzvizOpenOptionsFlow(OptionsFlow):
             {
                 vol.Required(
                     CONF_ACCOUNT_INTERVAL, default=DEFAULT_ACCOUNT_INTERVAL
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_ACCOUNT_INTERVAL,
-                        max=MAX_ACCOUNT_INTERVAL,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): _whole_number(MIN_ACCOUNT_INTERVAL, MAX_ACCOUNT_INTERVAL, "s"),
                 vol.Required(
                     CONF_DETAIL_INTERVAL, default=DEFAULT_DETAIL_INTERVAL
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_DETAIL_INTERVAL,
-                        max=MAX_DETAIL_INTERVAL,
-                        step=1,
-                        unit_of_measurement="min",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): _whole_number(MIN_DETAIL_INTERVAL, MAX_DETAIL_INTERVAL, "min"),
                 vol.Required(
                     CONF_ALARM_INTERVAL, default=DEFAULT_ALARM_INTERVAL
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_ALARM_INTERVAL,
-                        max=MAX_ALARM_INTERVAL,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): _whole_number(MIN_ALARM_INTERVAL, MAX_ALARM_INTERVAL, "s"),
                 vol.Required(
                     CONF_ALARM_HOLD, default=DEFAULT_ALARM_HOLD
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_ALARM_HOLD,
-                        max=MAX_ALARM_HOLD,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): _whole_number(MIN_ALARM_HOLD, MAX_ALARM_HOLD, "s"),
                 vol.Required(
                     CONF_STREAM_PROTOCOL, default=DEFAULT_STREAM_PROTOCOL
                 ): SelectSelector(
