@@ -27,7 +27,6 @@ from .api.errors import (
     EzvizParameterError,
 )
 from .api.live import StreamProtocol, StreamQuality
-from .api.pictures import decrypt_picture
 from .api.ptz import PtzDirection, PtzSpeed
 from .api.settings import CameraDefenceMode, DefencePlan, Weekday
 from .const import (
@@ -271,11 +270,10 @@ class EzvizCamera(EzvizEntity, Camera):
         A picture encrypted with the verification code is decrypted; without
         the right code it is not shown.
         """
-        body = await async_fetch_picture(self.hass, url, self.entity_id)
-        if body is None:
-            return None
         try:
-            return decrypt_picture(body, self.verification_code)
+            return await async_fetch_picture(
+                self.hass, url, self.entity_id, self.verification_code
+            )
         except EzvizError as err:
             LOGGER.debug("Picture of %s not shown: %s", self.entity_id, err)
             return None

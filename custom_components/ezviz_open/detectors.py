@@ -143,12 +143,12 @@ def current_detector_identifiers(
     registry = dr.async_get(hass)
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         for domain, identifier in device.identifiers:
-            hub, sep, _ = identifier.partition(_SEPARATOR)
+            parsed = parse_detector_identifier(identifier)
             if (
                 domain == DOMAIN
-                and sep
-                and hub in hubs
-                and data.detail.value(hub, TOPIC) is None
+                and parsed is not None
+                and parsed[0] in hubs
+                and data.detail.value(parsed[0], TOPIC) is None
             ):
                 current.add(identifier)
     return current
@@ -191,9 +191,10 @@ def async_track_detector_renames(
             return
         parsed = next(
             (
-                parse_detector_identifier(identifier)
+                parsed
                 for domain, identifier in device.identifiers
-                if domain == DOMAIN and parse_detector_identifier(identifier)
+                if domain == DOMAIN
+                and (parsed := parse_detector_identifier(identifier)) is not None
             ),
             None,
         )
@@ -262,16 +263,22 @@ async def async_rename_detector(
         )
         return
     ir.async_delete_issue(hass, DOMAIN, issue_id)
-    listed_all = data.detail.value(hub, TOPIC)
-    if listed_all:
-        data.detail.async_set_value(
-            hub,
-            TOPIC,
-            [
-                replace(det, name=name) if det.serial == detector else det
-                for det in listed_all
-            ],
-        )
+    async_set_listed_detector(data, hub, detector, name=name)
+
+
+@callback
+def async_set_listed_detector(
+    data: EzvizOpenData, hub: str, detector: str, **changes: Any
+) -> None:
+    """Show a successful command at once; the hub's next read confirms it."""
+    listed = data.detail.value(hub, TOPIC)
+    if not listed:
+        return
+    data.detail.async_set_value(
+        hub,
+        TOPIC,
+        [replace(det, **changes) if det.serial == detector else det for det in listed],
+    )
 
 
 type DetectorEntityFactory = Callable[[EzvizOpenData, str, Detector], Iterable[Entity]]
@@ -372,16 +379,8 @@ class EzvizDetectorEntity(EzvizDetailEntity):
     @callback
     def async_set_detector(self, **changes: Any) -> None:
         """Show a successful command at once; the hub's next read confirms it."""
-        listed = self.runtime.detail.value(self.serial, TOPIC)
-        if not listed:
-            return
-        self.runtime.detail.async_set_value(
-            self.serial,
-            TOPIC,
-            [
-                replace(det, **changes) if det.serial == self.detector_serial else det
-                for det in listed
-            ],
+        async_set_listed_detector(
+            self.runtime, self.serial, self.detector_serial, **changes
         )
 
 

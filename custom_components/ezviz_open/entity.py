@@ -44,6 +44,13 @@ def current_identifiers(data: AccountData | None) -> dict[str, str | None]:
     return current
 
 
+def verification_code(data: EzvizOpenData, serial: str) -> str | None:
+    """Return a device's verification code from the options (None if not given)."""
+    codes = data.options.get(CONF_VERIFICATION_CODES) or {}
+    code = codes.get(serial)
+    return code if isinstance(code, str) and code else None
+
+
 def current_names(data: AccountData | None) -> dict[str, str]:
     """Return the account's device identifiers -> their names in the cloud."""
     if data is None:
@@ -136,9 +143,7 @@ class EzvizEntity(CoordinatorEntity[AccountCoordinator]):
     @property
     def verification_code(self) -> str | None:
         """The device's verification code from the options (None if not given)."""
-        codes = self.runtime.options.get(CONF_VERIFICATION_CODES) or {}
-        code = codes.get(self.serial)
-        return code if isinstance(code, str) and code else None
+        return verification_code(self.runtime, self.serial)
 
     @property
     def capabilities(self) -> DeviceCapabilities:

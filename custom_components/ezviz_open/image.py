@@ -20,7 +20,6 @@ from homeassistant.util import dt as dt_util
 
 from .alarm_entity import EzvizAlarmEntity
 from .api.errors import EzvizEncryptionError, EzvizError
-from .api.pictures import decrypt_picture
 from .const import LOGGER
 from .entity import async_setup_device_entities, video_channels
 from .picture import async_fetch_picture
@@ -132,17 +131,17 @@ class EzvizAlarmPicture(EzvizAlarmEntity, ImageEntity):
         key = self._alarm_key
         if self._image is not None and self._image_alarm == key:
             return self._image
-        body = await async_fetch_picture(self.hass, alarm.picture_url, self.entity_id)
+        code = self.verification_code
         image: bytes | None = None
         failure = STATUS_FAILED
-        if body is not None:
-            code = self.verification_code
-            try:
-                image = decrypt_picture(body, code)
-            except EzvizEncryptionError:
-                failure = STATUS_WRONG_CODE if code else STATUS_ENCRYPTED
-            except EzvizError as err:
-                LOGGER.debug("Picture of %s not shown: %s", self.entity_id, err)
+        try:
+            image = await async_fetch_picture(
+                self.hass, alarm.picture_url, self.entity_id, code
+            )
+        except EzvizEncryptionError:
+            failure = STATUS_WRONG_CODE if code else STATUS_ENCRYPTED
+        except EzvizError as err:
+            LOGGER.debug("Picture of %s not shown: %s", self.entity_id, err)
         if image is None:
             if (self._failed_alarm, self._failed_status) != (key, failure):
                 self._failed_alarm, self._failed_status = key, failure

@@ -45,7 +45,6 @@ from .api.live import AddressType, StreamProtocol, StreamQuality
 from .api.storage import CloudStorageStatus as CloudServiceStatus, RecordType
 from .const import (
     CONF_STREAM_QUALITY,
-    CONF_VERIFICATION_CODES,
     DEFAULT_STREAM_QUALITY,
     DOMAIN,
     LIVE_ADDRESS_VALIDITY,
@@ -53,7 +52,7 @@ from .const import (
     QUALITY_SMOOTH,
 )
 from .coordinator import DetailTopic
-from .entity import video_channels
+from .entity import verification_code, video_channels
 from .helpers import translate_error
 
 if TYPE_CHECKING:
@@ -219,11 +218,6 @@ class EzvizMediaSource(MediaSource):
             camera = account.camera(serial, channel)
             return f"{name} / {(camera.name if camera else None) or channel}"
         return name
-
-    @staticmethod
-    def _code(data: EzvizOpenData, serial: str) -> str | None:
-        codes = data.options.get(CONF_VERIFICATION_CODES) or {}
-        return codes.get(serial) or None
 
     def _error(
         self,
@@ -460,7 +454,7 @@ class EzvizMediaSource(MediaSource):
         assert path.serial is not None
         assert path.channel is not None
         device = data.account.data.devices[path.serial]
-        code = self._code(data, path.serial) if device.encrypted else None
+        code = verification_code(data, path.serial) if device.encrypted else None
         if device.encrypted and code is None:
             raise _as_error(Unresolvable, "recording_code_missing", serial=path.serial)
         quality = (

@@ -2,7 +2,8 @@
 
 One set of rules for every picture: http(s) only, redirects followed by
 hand (each target checked again, at most ``PICTURE_MAX_REDIRECTS``), a time
-limit and a size cap. Signed URLs never reach the log.
+limit and a size cap. Signed URLs never reach the log. A picture encrypted
+with the device's verification code is decrypted (``api/pictures.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import aiohttp
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from yarl import URL
 
+from .api.pictures import decrypt_picture
 from .const import LOGGER, PICTURE_MAX_BYTES, PICTURE_MAX_REDIRECTS, PICTURE_TIMEOUT
 
 if TYPE_CHECKING:
@@ -25,12 +27,21 @@ _CHUNK = 64 * 1024
 
 
 async def async_fetch_picture(
-    hass: HomeAssistant, url: str, label: str
+    hass: HomeAssistant, url: str, label: str, code: str | None
 ) -> bytes | None:
-    """Fetch a picture URL: http(s) only, redirects checked, size capped.
+    """Fetch a picture URL and decrypt it with ``code`` if it is encrypted.
 
+    None when it cannot be fetched (http(s) only, redirects checked, size
+    capped). An encrypted picture without the right code raises
+    ``EzvizEncryptionError``, a malformed one ``EzvizResponseError``.
     ``label`` names the picture in debug messages (an entity id).
     """
+    body = await _async_fetch(hass, url, label)
+    return None if body is None else decrypt_picture(body, code)
+
+
+async def _async_fetch(hass: HomeAssistant, url: str, label: str) -> bytes | None:
+    """Fetch a picture URL as it is (None when it cannot be fetched)."""
     session = async_get_clientsession(hass)
     target = URL(url)
     try:

@@ -21,7 +21,7 @@ from homeassistant.exceptions import ServiceValidationError
 
 from .api.detectors import Detector, SafeMode
 from .api.device_config import SwitchType
-from .const import CONF_VERIFICATION_CODES, DOMAIN
+from .const import DOMAIN
 from .coordinator import DetailTopic
 from .detectors import (
     EzvizDetectorEntity,
@@ -229,9 +229,7 @@ class EzvizEncryptionSwitch(EzvizEntity, _EzvizOnOffSwitch):
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop encrypting the video (needs the verification code)."""
-        code = (
-            self.coordinator.config_entry.options.get(CONF_VERIFICATION_CODES, {})
-        ).get(self.serial)
+        code = self.verification_code
         if not code:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,

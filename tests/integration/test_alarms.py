@@ -232,9 +232,11 @@ def picture_fetches() -> Iterator[list[str]]:
     calls: list[str] = []
     real = image_platform.async_fetch_picture
 
-    async def _spy(hass: HomeAssistant, url: str, label: str) -> bytes | None:
+    async def _spy(
+        hass: HomeAssistant, url: str, label: str, code: str | None
+    ) -> bytes | None:
         calls.append(URL(url).path)
-        return await real(hass, url, label)
+        return await real(hass, url, label, code)
 
     with patch.object(image_platform, "async_fetch_picture", _spy):
         yield calls
