@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import chain
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -39,9 +40,9 @@ from .coordinator import (
 from .detectors import (
     async_track_detector_renames,
     current_detector_identifiers,
-    current_detector_names,
+    detector_device_infos,
 )
-from .entity import current_identifiers, current_names
+from .entity import account_device_infos, current_identifiers
 from .push import async_setup_push
 from .repairs import async_delete_issues, async_update_verification_code_issues
 from .services import async_setup_services
@@ -169,7 +170,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
 
     _update_issues()
     entry.async_on_unload(account.async_add_listener(_update_issues))
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     async_track_detector_renames(hass, entry)
     async_setup_push(hass, entry)
 
@@ -197,58 +197,52 @@ async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: EzvizOpenConfigEntry, device: dr.DeviceEntry
 ) -> bool:
     """Allow removing a device only once it left the account."""
-    current = current_identifiers(entry.runtime_data.account.data)
-    current.update(dict.fromkeys(current_detector_identifiers(hass, entry)))
+    current = current_identifiers(
+        entry.runtime_data.account.data
+    ) | current_detector_identifiers(hass, entry)
     return not any(
         domain == DOMAIN and identifier in current
         for domain, identifier in device.identifiers
     )
 
 
-async def _async_options_updated(
-    hass: HomeAssistant, entry: EzvizOpenConfigEntry
-) -> None:
-    """Reload when the options changed (not when the stored token did)."""
-    if dict(entry.options) != dict(entry.runtime_data.options):
-        await hass.config_entries.async_reload(entry.entry_id)
-
-
 @callback
 def _async_sync_device_registry(
     hass: HomeAssistant, entry: EzvizOpenConfigEntry
 ) -> None:
-    """Remove devices that left the account; follow names and firmware."""
-    data = entry.runtime_data.account.data
-    current = current_identifiers(data)
-    current.update(dict.fromkeys(current_detector_identifiers(hass, entry)))
-    names = current_names(data) | current_detector_names(entry.runtime_data)
+    """Register the account's devices, linking each child to its parent.
+
+    Parents are registered first and children are linked by device id
+    (``via_device_id``), so a channel or a detector never names a device that
+    does not exist yet, whichever platform adds its entities first. Names and
+    firmware follow the cloud. Devices that left the account are removed.
+    """
+    data = entry.runtime_data
     registry = dr.async_get(hass)
+    device_ids: dict[str, str] = {}
+    for info, parent in chain(
+        account_device_infos(data.account.data), detector_device_infos(data)
+    ):
+        device = registry.async_get_or_create(config_entry_id=entry.entry_id, **info)
+        for _domain, identifier in info["identifiers"]:
+            device_ids[identifier] = device.id
+        parent_id = device_ids.get(parent) if parent is not None else None
+        if parent_id is not None and device.via_device_id != parent_id:
+            registry.async_update_device(device.id, via_device_id=parent_id)
+
+    current = current_identifiers(data.account.data) | current_detector_identifiers(
+        hass, entry
+    )
     gone: set[str] = set()
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         identifiers = {
             identifier for domain, identifier in device.identifiers if domain == DOMAIN
         }
-        if not identifiers:
-            continue
-        if not identifiers & current.keys():
-            registry.async_update_device(
-                device.id, remove_config_entry_id=entry.entry_id
-            )
+        if identifiers and not identifiers & current:
+            # The device is this entry's alone (removing the entry from a
+            # shared device is deprecated from Home Assistant 2026.8).
+            registry.async_remove_device(device.id)
             gone |= identifiers
-            continue
-        version = next(
-            (current[i] for i in identifiers if current.get(i) is not None), None
-        )
-        name = next((names[i] for i in identifiers if names.get(i)), None)
-        changes: dict[str, Any] = {}
-        if version is not None and device.sw_version != version:
-            changes["sw_version"] = version
-        if name is not None and device.name != name:
-            # Renamed in the EZVIZ app: the device's own name follows (a name
-            # given in Home Assistant, name_by_user, still wins).
-            changes["name"] = name
-        if changes:
-            registry.async_update_device(device.id, **changes)
     if gone:
-        entry.runtime_data.capabilities.async_forget(gone)
-        entry.runtime_data.detail.async_forget(gone)
+        data.capabilities.async_forget(gone)
+        data.detail.async_forget(gone)

@@ -81,6 +81,7 @@ from .const import (
     STREAM_PROTOCOLS,
     STREAM_QUALITIES,
 )
+from .helpers import async_save_options
 from .push import webhook_url
 
 if TYPE_CHECKING:
@@ -409,7 +410,7 @@ class EzvizOpenOptionsFlow(OptionsFlow):
         """Ask for verification codes if a device can encrypt, else finish."""
         if self._encryptable_devices():
             return await self.async_step_verification_codes()
-        return self.async_create_entry(data=self._options)
+        return self._async_save(self._options)
 
     async def async_step_verification_codes(
         self, user_input: dict[str, Any] | None = None
@@ -422,9 +423,7 @@ class EzvizOpenOptionsFlow(OptionsFlow):
                 for serial, code in user_input.items()
                 if serial in devices and isinstance(code, str) and code.strip()
             }
-            return self.async_create_entry(
-                data={**self._options, CONF_VERIFICATION_CODES: codes}
-            )
+            return self._async_save({**self._options, CONF_VERIFICATION_CODES: codes})
         current = self.config_entry.options.get(CONF_VERIFICATION_CODES, {})
         schema = vol.Schema({vol.Optional(serial): _PASSWORD for serial in devices})
         return self.async_show_form(
@@ -436,6 +435,11 @@ class EzvizOpenOptionsFlow(OptionsFlow):
                 )
             },
         )
+
+    def _async_save(self, options: dict[str, Any]) -> ConfigFlowResult:
+        """Store the options now and reload; the flow manager then finds no change."""
+        async_save_options(self.hass, self.config_entry, options)
+        return self.async_create_entry(data=options)
 
     def _encryptable_devices(self) -> dict[str, str]:
         """Return serial -> name of the loaded account's encryptable devices."""

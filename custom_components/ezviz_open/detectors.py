@@ -4,7 +4,7 @@ The hub's ``detector/list`` is a detail topic (``DetailTopic.DETECTORS``):
 one request per hub per detail round, registered for every A1 hub while the
 entry is loaded (so that detectors paired later show up without a reload),
 and read again for that hub alone after a detector command. Each detector is
-a device linked ``via_device`` to its hub; when a detector leaves the list,
+a device linked to its hub; when a detector leaves the list,
 its device (and its entities) go.
 
 The list reports no "triggered" state, only faults: a detector's main binary
@@ -21,7 +21,7 @@ a repair issue saying why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -155,15 +155,30 @@ def current_detector_identifiers(
 
 
 @callback
-def current_detector_names(data: EzvizOpenData) -> dict[str, str]:
-    """Return each listed detector's identifier -> its name on the hub."""
+def _is_own_hub(entry: EzvizOpenConfigEntry, hub: str) -> bool:
+    """Whether ``hub`` is a device of this entry's account."""
+    account = entry.runtime_data.account.data
+    return account is not None and hub in account.devices
+
+
+def detector_device_info(hub: str, detector: Detector) -> DeviceInfo:
+    """Describe a detector for the registry (its hub link is set on registering)."""
+    serial = detector.serial or ""
+    return DeviceInfo(
+        identifiers={(DOMAIN, detector_identifier(hub, serial))},
+        manufacturer=MANUFACTURER,
+        model=detector.type_name or (str(detector.detector_type or "") or None),
+        name=detector.name or serial,
+        serial_number=serial,
+    )
+
+
+def detector_device_infos(data: EzvizOpenData) -> Iterator[tuple[DeviceInfo, str]]:
+    """Every listed detector of the account's hubs, with its hub's identifier."""
     account = data.account.data
-    return {
-        detector_identifier(hub, serial): det.name
-        for hub in (account.devices if account is not None else ())
-        for serial, det in hub_detectors(data, hub).items()
-        if det.name
-    }
+    for hub in account.devices if account is not None else ():
+        for detector in hub_detectors(data, hub).values():
+            yield detector_device_info(hub, detector), hub
 
 
 def rename_issue_id(entry_id: str, hub: str, detector: str) -> str:
@@ -187,7 +202,7 @@ def async_track_detector_renames(
 
     async def _renamed(event: Event[dr.EventDeviceRegistryUpdatedData]) -> None:
         device = registry.async_get(event.data["device_id"])
-        if device is None or entry.entry_id not in device.config_entries:
+        if device is None:
             return
         parsed = next(
             (
@@ -200,8 +215,10 @@ def async_track_detector_renames(
         )
         # A name cleared in Home Assistant shows the hub's name again: nothing
         # to send.
+        # The detector's hub tells which entry it belongs to (reading the
+        # device's config entries is deprecated from Home Assistant 2026.8).
         name = (device.name_by_user or "").strip()
-        if parsed is None or not name:
+        if parsed is None or not name or not _is_own_hub(entry, parsed[0]):
             return
         await async_rename_detector(hass, entry, *parsed, name)
 
@@ -355,16 +372,8 @@ class EzvizDetectorEntity(EzvizDetailEntity):
     ) -> None:
         """Attach the entity to the detector's device, linked to the hub."""
         self.detector_serial = detector.serial or ""
-        identifier = detector_identifier(hub, self.detector_serial)
         super().__init__(data, hub, f"detector_{self.detector_serial}_{key}")
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, identifier)},
-            manufacturer=MANUFACTURER,
-            model=detector.type_name or (str(detector.detector_type or "") or None),
-            name=detector.name or self.detector_serial,
-            serial_number=self.detector_serial,
-            via_device=(DOMAIN, hub),
-        )
+        self._attr_device_info = detector_device_info(hub, detector)
 
     @property
     def detector(self) -> Detector | None:

@@ -1,12 +1,16 @@
 """Base entities of the EZVIZ Open Platform integration.
 
 One Home Assistant device per EZVIZ device; the channels of a multi-channel
-device (an NVR) are devices of their own, linked ``via_device`` to it.
+device (an NVR) are devices of their own, linked to it. The link is the
+device registry's ``via_device_id``, set when the integration registers the
+devices (``__init__.py``), parents first: ``DeviceInfo(via_device=...)`` is
+deprecated from Home Assistant 2026.8, and its replacement does not exist in
+the pinned minimum.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import callback
@@ -31,17 +35,13 @@ def channel_identifier(serial: str, channel: int) -> str:
     return f"{serial}_{channel}"
 
 
-def current_identifiers(data: AccountData | None) -> dict[str, str | None]:
-    """Return the account's device identifiers -> their firmware version."""
-    if data is None:
-        return {}
-    current: dict[str, str | None] = {}
-    for serial, device in data.devices.items():
-        current[serial] = device.version
-        if data.is_multichannel(serial):
-            for camera in data.channels(serial):
-                current[channel_identifier(serial, camera.channel)] = None
-    return current
+def current_identifiers(data: AccountData | None) -> set[str]:
+    """Return the registry identifiers of the account's devices and channels."""
+    return {
+        identifier
+        for info, _parent in account_device_infos(data)
+        for _domain, identifier in info["identifiers"]
+    }
 
 
 def verification_code(data: EzvizOpenData, serial: str) -> str | None:
@@ -51,19 +51,48 @@ def verification_code(data: EzvizOpenData, serial: str) -> str | None:
     return code if isinstance(code, str) and code else None
 
 
-def current_names(data: AccountData | None) -> dict[str, str]:
-    """Return the account's device identifiers -> their names in the cloud."""
+def device_info(
+    data: AccountData | None, serial: str, channel: int | None = None
+) -> DeviceInfo:
+    """Describe a device, or one channel of a multi-channel device, for the registry.
+
+    Names and firmware follow the cloud (a device renamed in the EZVIZ app is
+    renamed here; a name given in Home Assistant, ``name_by_user``, wins).
+    """
+    if channel is None:
+        device = data.devices.get(serial) if data is not None else None
+        return DeviceInfo(
+            identifiers={(DOMAIN, serial)},
+            manufacturer=MANUFACTURER,
+            model=(device.model or device.device_type) if device else None,
+            name=(device.name if device else None) or serial,
+            serial_number=serial,
+            sw_version=device.version if device else None,
+        )
+    camera = data.camera(serial, channel) if data is not None else None
+    return DeviceInfo(
+        identifiers={(DOMAIN, channel_identifier(serial, channel))},
+        manufacturer=MANUFACTURER,
+        name=(camera.name if camera else None) or f"{serial} {channel}",
+        serial_number=camera.ipc_serial if camera else None,
+    )
+
+
+def account_device_infos(
+    data: AccountData | None,
+) -> Iterator[tuple[DeviceInfo, str | None]]:
+    """Every device and channel of the account, each with its parent's identifier.
+
+    Parents come before their channels, so a registry filled in this order
+    can link each channel to a device that exists.
+    """
     if data is None:
-        return {}
-    names: dict[str, str] = {}
-    for serial, device in data.devices.items():
-        if device.name:
-            names[serial] = device.name
+        return
+    for serial in data.devices:
+        yield device_info(data, serial), None
         if data.is_multichannel(serial):
             for camera in data.channels(serial):
-                if camera.name:
-                    names[channel_identifier(serial, camera.channel)] = camera.name
-    return names
+                yield device_info(data, serial, camera.channel), serial
 
 
 def video_channels(
@@ -103,28 +132,9 @@ class EzvizEntity(CoordinatorEntity[AccountCoordinator]):
         self.runtime = data
         self.serial = serial
         self.channel = channel
-        device = self.device
-        if channel is None:
-            self._attr_unique_id = f"{serial}_{key}"
-            self._attr_device_info = DeviceInfo(
-                identifiers={(DOMAIN, serial)},
-                manufacturer=MANUFACTURER,
-                model=(device.model or device.device_type) if device else None,
-                name=(device.name if device else None) or serial,
-                serial_number=serial,
-                sw_version=device.version if device else None,
-            )
-        else:
-            camera = self.camera
-            identifier = channel_identifier(serial, channel)
-            self._attr_unique_id = f"{identifier}_{key}"
-            self._attr_device_info = DeviceInfo(
-                identifiers={(DOMAIN, identifier)},
-                manufacturer=MANUFACTURER,
-                name=(camera.name if camera else None) or f"{serial} {channel}",
-                serial_number=camera.ipc_serial if camera else None,
-                via_device=(DOMAIN, serial),
-            )
+        key_id = serial if channel is None else channel_identifier(serial, channel)
+        self._attr_unique_id = f"{key_id}_{key}"
+        self._attr_device_info = device_info(data.account.data, serial, channel)
 
     @property
     def device(self) -> Device | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, Concatenate
 
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .api._parse import as_int
@@ -28,7 +29,9 @@ from .const import DOMAIN
 from .entity import EzvizEntity
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine
+    from collections.abc import Callable, Coroutine, Mapping
+
+    from homeassistant.config_entries import ConfigEntry
 
     from .api import EzvizOpenClient
     from .api.system import DeviceCapabilities
@@ -127,3 +130,20 @@ def is_battery_camera(caps: DeviceCapabilities) -> bool:
         caps.support_battery_manage
         and as_int(caps.value("support_protection_mode")) != 1
     )
+
+
+@callback
+def async_save_options(
+    hass: HomeAssistant, entry: ConfigEntry, options: Mapping[str, Any]
+) -> None:
+    """Store new options and reload the entry when they changed.
+
+    ``OptionsFlowWithReload`` does this from Home Assistant 2025.8 on; the
+    pinned minimum, 2025.4, predates it, so the flows that change options (the
+    options flow and the verification-code repair) call this instead. The
+    entry has no update listener: Home Assistant 2026.12 refuses reauth's and
+    reconfigure's reloading abort while one is registered, and a listener
+    would also fire for every token the client stores.
+    """
+    if hass.config_entries.async_update_entry(entry, options=dict(options)):
+        hass.config_entries.async_schedule_reload(entry.entry_id)

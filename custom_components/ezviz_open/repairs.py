@@ -20,6 +20,7 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from .const import CONF_VERIFICATION_CODES, DOMAIN, ISSUE_VERIFICATION_CODE
+from .helpers import async_save_options
 
 if TYPE_CHECKING:
     from homeassistant import data_entry_flow
@@ -105,8 +106,10 @@ class VerificationCodeRepairFlow(RepairsFlow):
             if code := user_input[CONF_CODE].strip():
                 codes = dict(entry.options.get(CONF_VERIFICATION_CODES) or {})
                 codes[self._serial] = code
-                self.hass.config_entries.async_update_entry(
-                    entry, options={**entry.options, CONF_VERIFICATION_CODES: codes}
+                async_save_options(
+                    self.hass,
+                    entry,
+                    {**entry.options, CONF_VERIFICATION_CODES: codes},
                 )
                 return self.async_create_entry(data={})
             errors[CONF_CODE] = "code_empty"

@@ -32,6 +32,7 @@ from custom_components.ezviz_open.const import (
     CONF_VERIFICATION_CODES,
     DOMAIN,
 )
+from custom_components.ezviz_open.helpers import async_save_options
 from simulator.media import JPEG_BYTES
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ async def _set_options(
     hass: HomeAssistant, entry: MockConfigEntry, **options: object
 ) -> None:
     """Change the options (the entry reloads)."""
-    hass.config_entries.async_update_entry(entry, options={**entry.options, **options})
+    async_save_options(hass, entry, {**entry.options, **options})
     await hass.async_block_till_done(wait_background_tasks=True)
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_URL
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
+from custom_components import ezviz_open
 from custom_components.ezviz_open.const import (
     CONF_ACCOUNT_INTERVAL,
     CONF_APP_KEY,
@@ -377,3 +379,82 @@ async def test_options(
     # The entry was reloaded with the new cadence.
     assert entry.runtime_data.account.update_interval.total_seconds() == 120
     assert entry.runtime_data.alarms.update_interval.total_seconds() == 300
+
+
+async def test_each_flow_reloads_once(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Reauth, reconfigure and options reload the entry once; a new token does not.
+
+    The entry has no update listener: Home Assistant 2026.12 refuses the
+    reloading abort of reauth and reconfigure while one is registered, and
+    the same reload would otherwise run twice.
+    """
+    entry = init_integration
+    assert not entry.update_listeners
+    setups: list[str] = []
+    original = ezviz_open.async_setup_entry
+
+    async def _counting_setup(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
+        setups.append(entry.entry_id)
+        return await original(hass, entry)
+
+    with patch.object(ezviz_open, "async_setup_entry", _counting_setup):
+        # A stored token (the client renews it) changes the data: no reload.
+        client = entry.runtime_data.client
+        before = entry.data[CONF_TOKEN]
+        await client.get_access_token(force=True)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert entry.data[CONF_TOKEN] != before
+        assert setups == []
+
+        simulator.set_app_secret("new-secret")
+        result = await entry.start_reauth_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_APP_SECRET: "new-secret"}
+        )
+        assert result["reason"] == "reauth_successful"
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert len(setups) == 1
+
+        result = await entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {
+                CONF_APP_KEY: simulator.app_key,
+                CONF_APP_SECRET: "new-secret",
+                CONF_REGION: REGION_CUSTOM,
+            },
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_URL: simulator.base_url}
+        )
+        assert result["reason"] == "reconfigure_successful"
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert len(setups) == 2
+
+        result = await hass.config_entries.options.async_init(entry.entry_id)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_ACCOUNT_INTERVAL: 300}
+        )
+        if result["type"] is FlowResultType.FORM:  # the verification codes
+            result = await hass.config_entries.options.async_configure(
+                result["flow_id"], {}
+            )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert len(setups) == 3
+        assert entry.runtime_data.account.update_interval.total_seconds() == 300
+
+        # The same options again: nothing to reload.
+        result = await hass.config_entries.options.async_init(entry.entry_id)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_ACCOUNT_INTERVAL: 300}
+        )
+        if result["type"] is FlowResultType.FORM:
+            result = await hass.config_entries.options.async_configure(
+                result["flow_id"], {}
+            )
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert len(setups) == 3
+    assert not entry.update_listeners

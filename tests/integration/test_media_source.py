@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.ezviz_open.api.live import LiveAddress
 from custom_components.ezviz_open.api.storage import LocalRecording, RecordType
 from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES, DOMAIN
+from custom_components.ezviz_open.helpers import async_save_options
 from custom_components.ezviz_open.media_source import (
     MIME_HLS,
     RECORDING_DAYS,
@@ -215,8 +216,8 @@ async def test_encrypted_device(
         await media_source.async_resolve_media(hass, uri, None)
     assert _api_requests(simulator) == []
 
-    hass.config_entries.async_update_entry(
-        setup_media, options={CONF_VERIFICATION_CODES: {"C8C000006": "HJKLMN"}}
+    async_save_options(
+        hass, setup_media, {CONF_VERIFICATION_CODES: {"C8C000006": "HJKLMN"}}
     )
     await hass.async_block_till_done(wait_background_tasks=True)
     simulator.reset_log()
@@ -225,8 +226,8 @@ async def test_encrypted_device(
     assert _api_requests(simulator) == [LIVE_PATH]
     assert simulator.requests[-1].form["code"] == "HJKLMN"
 
-    hass.config_entries.async_update_entry(
-        setup_media, options={CONF_VERIFICATION_CODES: {"C8C000006": "WRONG1"}}
+    async_save_options(
+        hass, setup_media, {CONF_VERIFICATION_CODES: {"C8C000006": "WRONG1"}}
     )
     await hass.async_block_till_done(wait_background_tasks=True)
     with pytest.raises(Unresolvable, match="encryption"):

@@ -42,10 +42,16 @@ async def test_issue_for_encrypted_device_without_code(
         "serial": "C8C000006",
     }
 
-    hass.config_entries.async_update_entry(
-        init_integration, options={CONF_VERIFICATION_CODES: {"C8C000006": "HJKLMN"}}
+    # The code given in the options flow (cadences left at their defaults).
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "verification_codes"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"C8C000006": "HJKLMN"}
     )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done(wait_background_tasks=True)
+    assert init_integration.options[CONF_VERIFICATION_CODES] == {"C8C000006": "HJKLMN"}
     assert _code_issues(hass) == {}
 
 

@@ -16,6 +16,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 
 from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES
+from custom_components.ezviz_open.helpers import async_save_options
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -119,9 +120,10 @@ async def test_encryption_off_needs_code(
             SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: entity_id}, blocking=True
         )
     assert err.value.translation_key == "verification_code_missing"
-    hass.config_entries.async_update_entry(
+    async_save_options(
+        hass,
         init_integration,
-        options={
+        {
             CONF_VERIFICATION_CODES: {
                 "C8C000006": simulator.state.devices["C8C000006"].validate_code
             }
