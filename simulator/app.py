@@ -17,6 +17,7 @@ from .context import NO_DATA, Family, Paged, RequestContext
 from .errors import ApiError, message_for, v3_http_status
 from .faults import TOKEN_PATH, Faults
 from .handlers import Route, load_all
+from .push import PushSender
 from .state import FleetState, build_state, load_fleet_data
 
 if TYPE_CHECKING:
@@ -116,6 +117,8 @@ class Simulator:
         self.errors: list[str] = []  # internal handler errors (should stay empty)
         self.tokens: dict[str, TokenRecord] = {}
         self.state: FleetState = build_state(self._fleet_data, self.now())
+        #: Push messages (webhook): ``sim.push.configure(url, secret=...)``.
+        self.push = PushSender(self)
         self.routes: dict[str, Route] = dict(load_all())
         self.routes[TOKEN_PATH] = Route(TOKEN_PATH, "POST", "lapp", _token_placeholder)
         self.base_url = ""

@@ -161,6 +161,33 @@ def register(app: web.Application, sim: Simulator) -> None:
         sim.state.alarms.append(alarm)
         return web.json_response({"alarmId": alarm.alarm_id})
 
+    async def post_push_config(request: web.Request) -> web.Response:
+        data = await _json_body(request)
+        sim.push.configure(data.get("url"), secret=data.get("secret"))
+        return web.json_response({"url": sim.push.url, "signed": bool(sim.push.secret)})
+
+    async def post_push_alarm(request: web.Request) -> web.Response:
+        data = await _json_body(request)
+        if data.get("form") not in (None, "code", "name"):
+            raise web.HTTPBadRequest(text='form must be "code" or "name"')
+        sent = await sim.push.alarm(
+            str(data["serial"]),
+            data.get("type", 10002),
+            form=data.get("form"),
+            channel=int(data.get("channel", 1)),
+            alarm_id=data.get("id"),
+            record=bool(data.get("record", True)),
+        )
+        return web.json_response(sent.as_dict())
+
+    async def post_push_onoffline(request: web.Request) -> web.Response:
+        data = await _json_body(request)
+        serial = str(data["serial"]).upper()
+        if serial not in sim.state.devices:
+            raise web.HTTPNotFound(text=f"no device {serial}")
+        sent = await sim.push.onoffline(serial, bool(data.get("online", True)))
+        return web.json_response(sent.as_dict())
+
     async def get_pic(request: web.Request) -> web.Response:
         name = request.match_info["name"]
         if "-enc" in name:
@@ -197,6 +224,9 @@ def register(app: web.Application, sim: Simulator) -> None:
     r.add_post("/_sim/area", post_area)
     r.add_post("/_sim/secret", post_secret)
     r.add_post("/_sim/alarms", post_alarm)
+    r.add_post("/_sim/push/config", post_push_config)
+    r.add_post("/_sim/push/alarm", post_push_alarm)
+    r.add_post("/_sim/push/onoffline", post_push_onoffline)
     r.add_get("/_sim/pic/{name}", get_pic)
     r.add_get("/_sim/live/{serial}/{channel}/index.m3u8", get_playlist)
     r.add_get("/_sim/live/{serial}/{channel}/seg{n}.ts", get_segment)

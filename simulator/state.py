@@ -190,6 +190,8 @@ class Device:
     last_audition: dict[str, Any] | None = None
     alarm_cleared_at: float | None = None
     update_time_ms: int = 1_700_000_000_000
+    #: How push messages give ``alarmType``: "code" (a number) or "name" (text).
+    push_alarm_type: str = "code"
 
     @property
     def is_hub(self) -> bool:
@@ -437,6 +439,7 @@ _SIMPLE_FIELDS = (
     "capture_error",
     "quirks",
     "update_time_ms",
+    "push_alarm_type",
 )
 
 

@@ -163,6 +163,12 @@ ALARM_EVENT_TYPES: Final[dict[int, str]] = {
     for alarm_type in types
 }
 
+#: Push names (casefolded) whose meaning has no code in the reference's table,
+#: by event type. ``SmartHumanDet``: wd15102/Ai_jiankong (``webhook.js``)
+#: names the pushes it receives with it "人形检测" (human shape detection).
+#: Names with a code (``api.alarms.ALARM_TYPE_NAMES``) take their code's type.
+NAME_EVENT_TYPES: Final[dict[str, str]] = {"smarthumandet": EVENT_HUMAN}
+
 #: Event types that turn a camera's motion sensor on.
 MOTION_EVENTS: Final = frozenset(
     {
@@ -176,14 +182,23 @@ MOTION_EVENTS: Final = frozenset(
 )
 
 
-def event_type_of(alarm_type: int | None) -> str:
-    """Return the event type of an alarm type (``other`` when not grouped)."""
-    if alarm_type is None:
-        return EVENT_OTHER
-    return ALARM_EVENT_TYPES.get(int(alarm_type), EVENT_OTHER)
+def event_type_of(alarm_type: int | None, name: str | None = None) -> str:
+    """Return the event type of an alarm's code, else of its push name.
+
+    ``other`` when neither is grouped: the raw type still reaches automations.
+    """
+    if alarm_type is not None:
+        return ALARM_EVENT_TYPES.get(int(alarm_type), EVENT_OTHER)
+    if name is not None:
+        return NAME_EVENT_TYPES.get(name.casefold(), EVENT_OTHER)
+    return EVENT_OTHER
 
 
 # -- alarms as events ----------------------------------------------------------
+
+
+#: (serial, channel, type, second) of an alarm without an id.
+type Fingerprint = tuple[str, int | None, int | str | None, int | None]
 
 
 @dataclass(frozen=True)
@@ -195,7 +210,11 @@ class AlarmEvent:
     channel: int | None
     event_type: str
     alarm_id: str | None
+    #: The reference's code (from a number or a known push name), or None.
     alarm_type: int | None
+    #: The type as sent: the code when it is a number, else the pushed text
+    #: (``motiondetect``, ...), known or not. The ``alarm_type`` attribute.
+    raw_type: int | str | None
     time: datetime | None
     name: str | None
     picture_url: str | None
@@ -208,12 +227,15 @@ class AlarmEvent:
         if time is not None and time.tzinfo is None:
             # A device-local text without zone: the best guess is local time.
             time = time.replace(tzinfo=dt_util.get_default_time_zone())
+        code = None if alarm.alarm_type is None else int(alarm.alarm_type)
+        name = alarm.alarm_type_name
         return cls(
             serial=(alarm.device_serial or "").upper(),
             channel=alarm.channel_no,
-            event_type=event_type_of(alarm.alarm_type),
+            event_type=event_type_of(code, name),
             alarm_id=alarm.alarm_id,
-            alarm_type=None if alarm.alarm_type is None else int(alarm.alarm_type),
+            alarm_type=code,
+            raw_type=name if name is not None else code,
             time=time,
             name=alarm.alarm_name,
             picture_url=alarm.alarm_pic_url,
@@ -221,17 +243,22 @@ class AlarmEvent:
         )
 
     @property
-    def fingerprint(self) -> tuple[str, int | None, int | None, int | None]:
-        """What identifies the alarm when no id does: device, channel, type, second."""
+    def fingerprint(self) -> Fingerprint:
+        """What identifies the alarm when no id does: device, channel, type, second.
+
+        The type is the code when known, so that a pushed ``motiondetect`` and
+        the polled 10002 of the same second are one alarm.
+        """
         second = None if self.time is None else int(self.time.timestamp())
-        return (self.serial, self.channel, self.alarm_type, second)
+        kind = self.alarm_type if self.alarm_type is not None else self.raw_type
+        return (self.serial, self.channel, kind, second)
 
     @property
     def attributes(self) -> dict[str, str | int | bool | None]:
         """The attributes of the event entity's state."""
         return {
             "alarm_id": self.alarm_id,
-            "alarm_type": self.alarm_type,
+            "alarm_type": self.raw_type,
             "alarm_time": None if self.time is None else self.time.isoformat(),
             "channel": self.channel,
             "source_name": self.name,
@@ -265,11 +292,9 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
         #: The newest alarm time seen by polling (None before the first poll).
         self._newest: datetime | None = None
         self._seen_ids: dict[str, datetime] = {}
-        self._seen_prints: dict[
-            tuple[str, int | None, int | None, int | None], datetime
-        ] = {}
+        self._seen_prints: dict[Fingerprint, datetime] = {}
         #: Fingerprints of alarms seen without an id -> how many are unmatched.
-        self._idless: dict[tuple[str, int | None, int | None, int | None], int] = {}
+        self._idless: dict[Fingerprint, int] = {}
         self._alarm_listeners: dict[AlarmTarget, list[AlarmListener]] = {}
         self._push_at: datetime | None = None
 

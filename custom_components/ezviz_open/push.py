@@ -3,13 +3,17 @@
 The cloud POSTs each message once (then retries 1-3 times) and waits 2 s for
 ``{"messageId": ...}``. The receiver checks the signature (when a signing
 secret is set) and the age, answers at once and handles the message in the
-same call: both kinds it knows are cheap and send no request.
+same call: both kinds it knows are cheap (only a device coming back online
+costs requests, for its own detail, after the answer).
 
 - ``ys.alarm`` goes into the alarm cadence's event path, which de-duplicates
   it against polling (one event whichever sees the alarm first) and slows
   the alarm poll down while push delivers.
 - ``ys.onoffline`` flips the device's online flag in the account data at
-  once; the next account poll confirms it.
+  once; the next account poll confirms it. A device that comes back online
+  also has its per-device detail read again at once (one request per topic
+  its entities read, that device only), so entities that had no state yet
+  (a device offline since setup) do not wait for the next detail round.
 
 A message id seen recently is answered again but not handled twice (the
 cloud retries when an answer was lost). Neither the secret nor a signature
@@ -92,7 +96,7 @@ class PushReceiver:
         if self._replayed(message.message_id):
             LOGGER.debug("Push message %s seen before: ignored", message.message_id)
             return answer
-        self._dispatch(message)
+        self._dispatch(hass, message)
         return answer
 
     def _verify(
@@ -121,19 +125,19 @@ class PushReceiver:
         return False
 
     @callback
-    def _dispatch(self, message: WebhookMessage) -> None:
+    def _dispatch(self, hass: HomeAssistant, message: WebhookMessage) -> None:
         kind = message.message_type or message.header.type
         if kind == MESSAGE_TYPE_ALARM:
             alarm = alarm_of(message)
             if alarm.device_serial:
                 self._entry.runtime_data.alarms.async_push_alarm(alarm)
         elif kind == MESSAGE_TYPE_ONOFFLINE:
-            self._set_online(message)
+            self._set_online(hass, message)
         else:
             LOGGER.debug("Push message of type %s ignored", kind)
 
     @callback
-    def _set_online(self, message: WebhookMessage) -> None:
+    def _set_online(self, hass: HomeAssistant, message: WebhookMessage) -> None:
         online = online_of(message.body)
         serial = _serial_of(message)
         account = self._entry.runtime_data.account
@@ -145,7 +149,22 @@ class PushReceiver:
         )
         if known is None:
             return
+        was_online = account.data.devices[known].online is not False
         account.async_set_device(known, online=online)
+        detail = self._entry.runtime_data.detail
+        if (
+            online
+            and not detail.rate_limit.active
+            and (
+                not was_online
+                or any(detail.value(*key) is None for key in detail.needed(known))
+            )
+        ):
+            self._entry.async_create_task(
+                hass,
+                detail.async_refresh_device(known),
+                f"{DOMAIN} detail of {known} after it came online",
+            )
 
 
 def alarm_of(message: WebhookMessage) -> Alarm:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from custom_components.ezviz_open.api.alarms import (
+    ALARM_TYPE_NAMES,
     PATH_ALARM_LIST,
     PATH_DEVICE_ALARM_LIST,
     Alarm,
@@ -188,3 +189,37 @@ def test_alarm_parsing_is_lenient() -> None:
     assert alarm.device_serial is None
     assert alarm.relation_alarms == []
     assert alarm.raw["extra"] == "kept"
+
+
+@pytest.mark.parametrize(
+    ("sent", "code", "name"),
+    [
+        (10002, AlarmType.MOTION_DETECTION_ALARM, None),
+        ("10002", AlarmType.MOTION_DETECTION_ALARM, None),
+        ("motiondetect", AlarmType.MOTION_DETECTION_ALARM, "motiondetect"),
+        (" MotionDetect ", AlarmType.MOTION_DETECTION_ALARM, "MotionDetect"),
+        ("VMD", AlarmType.MOTION_DETECTION_ALARM, "VMD"),
+        ("PIR", AlarmType.PIR_EVENT, "PIR"),
+        ("SmartFaceDet", AlarmType.FACE_DETECTION_EVENT, "SmartFaceDet"),
+        ("shelteralarm", AlarmType.VIDEO_TAMPERING_ALARM, "shelteralarm"),
+        ("SmartHumanDet", None, "SmartHumanDet"),  # no code in the table
+        ("babyCryDet", None, "babyCryDet"),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
+def test_alarm_type_as_number_or_name(
+    sent: object, code: AlarmType | None, name: str | None
+) -> None:
+    """Push messages give the type as a number or a name; the text is kept."""
+    alarm = Alarm.from_api({"alarmType": sent})
+    assert alarm.alarm_type == code
+    assert alarm.alarm_type_name == name
+
+
+def test_alarm_type_names_are_casefolded_codes_of_the_table() -> None:
+    """Every name maps to a code of the reference's table, looked up casefolded."""
+    assert ALARM_TYPE_NAMES
+    for name, code in ALARM_TYPE_NAMES.items():
+        assert name == name.casefold()
+        assert isinstance(code, AlarmType)

@@ -18,6 +18,7 @@ from custom_components.ezviz_open import image as image_platform
 from custom_components.ezviz_open.alarm_coordinator import (
     ALARM_EVENT_TYPES,
     EVENT_TYPES,
+    AlarmEvent,
     event_type_of,
 )
 from custom_components.ezviz_open.api.alarms import Alarm, AlarmType
@@ -111,6 +112,36 @@ def test_event_types_cover_the_table() -> None:
     assert set(EVENT_TYPES) == {*EXPECTED_GROUPS, "other"}
     assert event_type_of(99999) == "other"
     assert event_type_of(None) == "other"
+
+
+@pytest.mark.parametrize(
+    ("sent", "event_type", "raw"),
+    [
+        ("motiondetect", "motion", "motiondetect"),
+        ("VMD", "motion", "VMD"),
+        ("pir", "pir", "pir"),
+        ("SmartFaceDet", "face", "SmartFaceDet"),
+        ("facedetection", "face", "facedetection"),
+        ("SmartHumanDet", "human", "SmartHumanDet"),
+        ("shelteralarm", "tamper", "shelteralarm"),
+        ("videoloss", "video_loss", "videoloss"),
+        ("smokeAlarm", "smoke", "smokeAlarm"),
+        ("devTampering", "tamper", "devTampering"),
+        ("UnderVoltage", "other", "UnderVoltage"),  # 10032 is not grouped
+        ("babyCryDet", "other", "babyCryDet"),
+        ("10002", "motion", 10002),
+        (10016, "doorbell", 10016),
+    ],
+)
+def test_pushed_names_take_their_codes_event_type(
+    sent: object, event_type: str, raw: object
+) -> None:
+    """A pushed name is typed like its code; the type as sent is the attribute."""
+    event = AlarmEvent.from_alarm(
+        Alarm.from_api({"alarmType": sent, "deviceSerial": "C6N000001"})
+    )
+    assert event.event_type == event_type
+    assert event.attributes["alarm_type"] == raw
 
 
 async def test_history_is_not_an_event(
@@ -390,3 +421,20 @@ async def test_push_and_poll_are_one_event(
     assert fired[1] is None
     assert len(fired) == 2
     assert hass.states.get(LIVING_ROOM_EVENT).attributes["event_type"] == "face"
+
+    # A push by name without an id, then the poll lists it as 10002: one event.
+    freezer.tick(timedelta(seconds=5))
+    third = _add_alarm(simulator, "C6N000001", 10002)
+    pushed = {
+        "alarmType": "motiondetect",
+        "alarmTime": third.alarm_time_ms,
+        "channelNo": 1,
+        "deviceSerial": "C6N000001",
+    }
+    assert coordinator.async_push_alarm(Alarm.from_api(pushed)) is True
+    simulator.reset_log()
+    await _advance(hass, freezer, 900)
+    assert simulator.count(ALARM_LIST_PATH) == 1
+    assert len(fired) == 3
+    assert fired[2] is None
+    assert hass.states.get(LIVING_ROOM_EVENT).attributes["alarm_type"] == "motiondetect"

@@ -552,6 +552,7 @@ def _event(event_type: str, name: str | None) -> AlarmEvent:
         event_type=event_type,
         alarm_id=None,
         alarm_type=None,
+        raw_type=None,
         time=None,
         name=name,
         picture_url=None,

@@ -343,7 +343,11 @@ async def test_onoffline_sets_availability_at_once(
     push_entry: MockConfigEntry,
     post: Post,
 ) -> None:
-    """ys.onoffline: entities go unavailable and back at once, without a request."""
+    """ys.onoffline: entities go unavailable and back at once.
+
+    Going offline costs no request; coming back reads that device's detail
+    again (one request per topic its entities read), nothing else.
+    """
     assert hass.states.get(LIVING_ROOM_MOTION).state != STATE_UNAVAILABLE
     simulator.reset_log()
     body = _message("ys.onoffline", {"msgType": "OFFLINE"}, message_id="o-1")
@@ -352,13 +356,14 @@ async def test_onoffline_sets_availability_at_once(
     assert await response.json() == {"messageId": "o-1"}
     assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_UNAVAILABLE
     assert hass.states.get(LIVING_ROOM_EVENT).state == STATE_UNAVAILABLE
+    assert simulator.requests == []
 
     body = _message(
         "ys.onoffline", {"devSerial": LIVING_ROOM, "status": 1}, message_id="o-2"
     )
     assert (await post(body, _headers(body, "ys.onoffline"))).status == 200
     assert hass.states.get(LIVING_ROOM_MOTION).state != STATE_UNAVAILABLE
-    assert simulator.requests == []
+    _assert_detail_of(simulator, push_entry, LIVING_ROOM)
 
 
 async def test_ignored_messages(
@@ -527,3 +532,124 @@ def test_replay_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not receiver._replayed("c")  # "b" is forgotten
     assert not receiver._replayed("b")
     assert receiver._replayed("c")
+
+
+# -- pushes sent by the simulator ------------------------------------------------
+
+BEDROOM = "C1C000007"  # offline in the demo fleet
+BEDROOM_PRIVACY = "switch.bedroom_privacy_mode"
+
+
+def _assert_detail_of(
+    simulator: Simulator, entry: MockConfigEntry, serial: str
+) -> None:
+    """The requests since the log was reset read ``serial``'s detail, once per topic."""
+    needed = entry.runtime_data.detail.needed(serial)
+    assert needed
+    serials = {
+        r.form.get("deviceSerial") or r.headers.get("deviceSerial")
+        for r in simulator.requests
+    }
+    assert serials == {serial}
+    paths = [r.path for r in simulator.requests]
+    assert len(paths) == len(set(paths)) == len(needed)
+
+
+@pytest.fixture
+async def sim_push(
+    simulator: Simulator,
+    push_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> Simulator:
+    """The simulator pushing to the entry's webhook over loopback HTTP, signed."""
+    client = await hass_client_no_auth()
+    simulator.push.configure(str(client.make_url(PATH)), secret=SECRET)
+    return simulator
+
+
+async def test_text_alarm_type_push(
+    hass: HomeAssistant,
+    sim_push: Simulator,
+    freezer: FrozenDateTimeFactory,
+    fired: list[str | None],
+) -> None:
+    """``motiondetect``: motion on, event ``motion``, the text kept as alarm_type."""
+    sim_push.state.devices[LIVING_ROOM].push_alarm_type = "name"  # per device
+    sent = await sim_push.push.alarm(LIVING_ROOM, 10002)
+    await hass.async_block_till_done()
+    assert sent.delivered
+    assert json.loads(sent.body)["body"]["alarmType"] == "motiondetect"
+    assert fired == [json.loads(sent.body)["body"]["alarmId"]]
+    state = hass.states.get(LIVING_ROOM_EVENT)
+    assert state.attributes["event_type"] == "motion"
+    assert state.attributes["alarm_type"] == "motiondetect"
+    assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_ON
+
+    # The poll lists the same alarm (as 10002): still one event.
+    sim_push.reset_log()
+    freezer.tick(timedelta(minutes=16))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sim_push.count(ALARM_LIST_PATH) == 1
+    assert len(fired) == 1
+
+
+async def test_unknown_text_alarm_type_push(
+    hass: HomeAssistant, sim_push: Simulator, fired: list[str | None]
+) -> None:
+    """A text the map does not know: event ``other``, the text as alarm_type."""
+    sent = await sim_push.push.alarm(LIVING_ROOM, "babyCryDet", record=False)
+    await hass.async_block_till_done()
+    assert sent.delivered
+    assert len(fired) == 1
+    state = hass.states.get(LIVING_ROOM_EVENT)
+    assert state.attributes["event_type"] == "other"
+    assert state.attributes["alarm_type"] == "babyCryDet"
+    assert hass.states.get(LIVING_ROOM_MOTION).state != STATE_ON
+
+
+async def test_numeric_alarm_type_push(
+    hass: HomeAssistant, sim_push: Simulator, fired: list[str | None]
+) -> None:
+    """A number still works, chosen per call on a device that sends names."""
+    sim_push.state.devices[LIVING_ROOM].push_alarm_type = "name"
+    sent = await sim_push.push.alarm(LIVING_ROOM, 10015, form="code")
+    await hass.async_block_till_done()
+    assert sent.delivered
+    assert json.loads(sent.body)["body"]["alarmType"] == 10015
+    state = hass.states.get(LIVING_ROOM_EVENT)
+    assert state.attributes["event_type"] == "face"
+    assert state.attributes["alarm_type"] == 10015
+    assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_ON
+    assert len(fired) == 1
+
+
+async def test_online_push_reads_that_device_only(
+    hass: HomeAssistant, sim_push: Simulator, push_entry: MockConfigEntry
+) -> None:
+    """A device offline since setup comes back with its detail, not in an hour.
+
+    Its privacy switch had never been read (unavailable); the online push
+    makes it available at once, reading that device's topics only, without
+    time moving on.
+    """
+    assert hass.states.get(BEDROOM_PRIVACY).state == STATE_UNAVAILABLE
+    sim_push.reset_log()
+    sent = await sim_push.push.onoffline(BEDROOM, online=True)
+    await hass.async_block_till_done()
+    assert sent.delivered
+    assert hass.states.get(BEDROOM_PRIVACY).state == "off"
+    assert hass.states.get("binary_sensor.bedroom_motion").state != STATE_UNAVAILABLE
+    _assert_detail_of(sim_push, push_entry, BEDROOM)
+
+    # Already online with its detail read: a repeated online push costs nothing.
+    sim_push.reset_log()
+    assert (await sim_push.push.onoffline(BEDROOM, online=True)).delivered
+    await hass.async_block_till_done()
+    assert sim_push.requests == []
+
+    # Offline: unavailable at once, no request.
+    assert (await sim_push.push.onoffline(BEDROOM, online=False)).delivered
+    await hass.async_block_till_done()
+    assert hass.states.get(BEDROOM_PRIVACY).state == STATE_UNAVAILABLE
+    assert sim_push.requests == []

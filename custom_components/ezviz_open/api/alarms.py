@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 from ._convert import check_enum, parse_time, to_epoch_ms
 from ._params import check_int_range, check_serial, param_error
@@ -216,15 +216,78 @@ class AlarmStatus(IntEnum):
     ALL = 2
 
 
+#: Text alarm types of push messages (``ys.alarm``) -> the reference's code.
+#:
+#: The reference types ``alarmType`` as an int (``alarm/list``); the Chinese
+#: push documentation types it as a string, and public clients that read real
+#: pushes compare it with names. Only names seen in public material are here,
+#: each with the code of the same meaning (keys casefolded). Sources:
+#:
+#: - ``motiondetect``, ``VMD``: wd15102/Ai_jiankong (``webapp.js``) files the
+#:   pushes it received as ``motiondetect`` / ``VMD`` / ``10002`` under one
+#:   heading, "移动侦测" (motion detection); lihua321-lihua/EdgeFallSys_web
+#:   lists ``pir`` and ``motiondetect`` as ``ys.alarm`` alarm types.
+#: - ``SmartFaceDet``: ha-china/ezviz_push (``webhook.py``) reads the face id
+#:   of ``alarmType == "SmartFaceDet"``; a Java client (``YingShiConsts``)
+#:   names it "智能人脸检测" (smart face detection), beside ``facedetection``
+#:   "人脸检测事件" (face detection event).
+#: - A Java gateway's ``EzvizConstants`` (``com.zhian.gateway.third.hk.ezviz``):
+#:   ``shelteralarm`` "遮挡告警" (lens covered: video tampering), ``videoloss``,
+#:   ``fire`` "烟感告警" (smoke detector) and ``smokeAlarm`` "烟雾告警",
+#:   ``UnderVoltage`` (battery low), ``devTampering`` / ``devTamperRecov``
+#:   (device anti-tamper, recovered), ``SIMExcep`` / ``SIMRecov``, ``disarm``,
+#:   ``clear`` "消警" (clear alarm), ``HDDfull``, ``HDDfree``, ``HDDexception``,
+#:   ``HDDRecov``.
+#:
+#: A name not here has no code; its text is kept (``Alarm.alarm_type_name``).
+ALARM_TYPE_NAMES: Final[dict[str, AlarmType]] = {
+    name.casefold(): code
+    for name, code in (
+        ("motiondetect", AlarmType.MOTION_DETECTION_ALARM),
+        ("VMD", AlarmType.MOTION_DETECTION_ALARM),
+        ("pir", AlarmType.PIR_EVENT),
+        ("SmartFaceDet", AlarmType.FACE_DETECTION_EVENT),
+        ("facedetection", AlarmType.FACE_DETECTION_EVENT),
+        ("shelteralarm", AlarmType.VIDEO_TAMPERING_ALARM),
+        ("videoloss", AlarmType.VIDEO_LOSS),
+        ("fire", AlarmType.SMOKE_ALARM),
+        ("smokeAlarm", AlarmType.SMOKE_ALARM),
+        ("UnderVoltage", AlarmType.LOW_BATTERY_ALARM),
+        ("devTampering", AlarmType.DEVICE_TAMPERING_ALARM),
+        ("devTamperRecov", AlarmType.DEVICE_TAMPERING_ALARM_RECOVERED),
+        ("SIMExcep", AlarmType.SIM_CARD_EXCEPTION),
+        ("SIMRecov", AlarmType.SIM_CARD_RECOVERY),
+        ("disarm", AlarmType.DISARM),
+        ("clear", AlarmType.CLEAR_ALARM),
+        ("HDDfull", AlarmType.HDD_FULL),
+        ("HDDfree", AlarmType.FREE_HDD),
+        ("HDDexception", AlarmType.HDD_ERROR),
+        ("HDDRecov", AlarmType.HDD_RECOVERED),
+    )
+}
+
+
 def alarm_type_of(value: Any) -> AlarmType | int | None:
-    """Return an ``AlarmType``, the bare int for a code not in the table, or None."""
+    """Return an ``AlarmType``, the bare int for a code not in the table, or None.
+
+    A number (or numeric text) is a code; a push name known to
+    ``ALARM_TYPE_NAMES`` gives its code; any other text gives None.
+    """
     code = as_int(value)
     if code is None:
-        return None
+        name = alarm_type_name_of(value)
+        return None if name is None else ALARM_TYPE_NAMES.get(name.casefold())
     try:
         return AlarmType(code)
     except ValueError:
         return code
+
+
+def alarm_type_name_of(value: Any) -> str | None:
+    """Return the alarm type as sent when it is a text that is not a number."""
+    if isinstance(value, str) and value.strip() and as_int(value) is None:
+        return value.strip()
+    return None
 
 
 @dataclass(frozen=True)
@@ -233,6 +296,7 @@ class Alarm:
 
     alarm_id: str | None
     alarm_name: str | None
+    #: The reference's code: from a number, or from a known push name.
     alarm_type: AlarmType | int | None
     alarm_time: datetime | None
     channel_no: int | None
@@ -246,6 +310,8 @@ class Alarm:
     relation_alarms: list[dict[str, Any]]
     customer_type: str | None
     customer_info: str | None
+    #: The type as sent when it is a text (push messages), else None.
+    alarm_type_name: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -268,6 +334,7 @@ class Alarm:
             relation_alarms=as_dict_list(raw.get("relationAlarms")),
             customer_type=as_str(raw.get("customerType")),
             customer_info=as_str(raw.get("customerInfo")),
+            alarm_type_name=alarm_type_name_of(raw.get("alarmType")),
             raw=raw,
         )
 
