@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 LAPP_OK_MESSAGES = ("Operation succeeded!", "Operating succeeded!", "操作成功")
+# Endpoints whose reference sample wraps the whole lapp envelope in "result":
+# {"result": {"data": ..., "code": "200", "msg": ...}}. Both shapes are served:
+# per device, the 1st, 3rd, ... successful call is wrapped, the others plain
+# (``Simulator.result_wrapper`` forces one shape).
+RESULT_WRAPPED_PATHS = frozenset({"/api/lapp/detector/list"})
 V3_OK_MESSAGE = "操作成功"
 AREA_PREFIX = "/area/"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -112,6 +117,9 @@ class Simulator:
         self.area = area
         self.omit_area_domain = False
         self.app_frozen = False
+        # None: alternate per device (see RESULT_WRAPPED_PATHS); True/False: always.
+        self.result_wrapper: bool | None = None
+        self._wrap_counts: dict[tuple[str, str], int] = {}
         self.faults = Faults(self.now, seed)
         self.requests: list[RecordedRequest] = []
         self.errors: list[str] = []  # internal handler errors (should stay empty)
@@ -203,6 +211,7 @@ class Simulator:
         self.faults.clear()
         self.reset_log()
         self.errors.clear()
+        self._wrap_counts.clear()
         if tokens:
             self.tokens.clear()
 
@@ -375,7 +384,21 @@ class Simulator:
             _LOGGER.exception("simulator handler %s failed", route.path)
             self.errors.append(f"{route.path}: {err!r}")
             return self._error(family, 50000)
-        return self._ok(family, data)
+        reply = self._ok(family, data)
+        if route.path in RESULT_WRAPPED_PATHS and self._wrap_result(
+            route.path, params.get("deviceSerial", "")
+        ):
+            reply.payload = {"result": reply.payload}
+        return reply
+
+    def _wrap_result(self, path: str, serial: str) -> bool:
+        """Whether this success of ``path`` goes out in the reference's wrapper."""
+        if self.result_wrapper is not None:
+            return self.result_wrapper
+        key = (path, serial.upper())
+        count = self._wrap_counts.get(key, 0)
+        self._wrap_counts[key] = count + 1
+        return count % 2 == 0
 
     def _token_get(self, ctx: RequestContext) -> dict[str, Any]:
         app_key = ctx.req("appKey")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import calendar
 import time as _time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..context import NO_DATA, RequestContext
 from ..errors import ApiError
 from . import route
+
+if TYPE_CHECKING:
+    from ..state import Device
 
 _V3_TIME = "%Y-%m-%d %H:%M:%S"
 
@@ -156,5 +159,25 @@ async def cloud_info(ctx: RequestContext) -> dict[str, Any]:
         "validDays": int(cloud.get("validDays", 0)),
         "startTime": int(cloud.get("startTime", 0)),
         "expireTime": int(cloud.get("expireTime", 0)),
-        "serviceDetail": None,
+        "serviceDetail": _service_detail(dev, chan.no if chan else 1, cloud),
+    }
+
+
+def _service_detail(dev: Device, channel: int, cloud: dict[str, Any]) -> Any:
+    """Describe the second kind of service as the reference's sample does, or None.
+
+    The reference: ``serviceDetail`` is valid "only when the device has two
+    types of the cloud storage service" (fleet: ``cloud.serviceDetail``).
+    """
+    detail = cloud.get("serviceDetail")
+    if not isinstance(detail, dict):
+        return None
+    return {
+        "userName": cloud.get("userName", "demo"),
+        "deviceSerial": dev.serial,
+        "channelNo": channel,
+        "totalDays": int(detail.get("totalDays", 0)),
+        "startTime": int(detail.get("startTime", 0)),
+        "expireTime": int(detail.get("expireTime", 0)),
+        "status": int(detail.get("status", 0)),
     }

@@ -151,6 +151,40 @@ async def test_detector_devices(
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
 
 
+@pytest.mark.parametrize("wrapped", [True, False])
+async def test_detectors_from_either_reply_shape(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    wrapped: bool,
+) -> None:
+    """The reference's result-wrapped detector/list and the plain one both work."""
+    simulator.result_wrapper = wrapped
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert simulator.count(LIST_PATH) >= 1
+    hub = device_registry.async_get_device(identifiers={(DOMAIN, HUB)})
+    assert hub is not None
+    detectors = [
+        device.serial_number
+        for device in dr.async_entries_for_config_entry(
+            device_registry, mock_config_entry.entry_id
+        )
+        if device.via_device_id == hub.id
+    ]
+    assert sorted(detectors) == [
+        "T10000042",
+        "T10000044",
+        "T20000041",
+        "T30000045",
+        "T40000043",
+    ]
+    assert hass.states.get(DOOR).state == STATE_OFF
+
+
 async def test_mode_switch_at_the_wire(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:

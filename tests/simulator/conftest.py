@@ -13,6 +13,16 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
 
+def unwrap(body: dict[str, Any]) -> dict[str, Any]:
+    """The lapp envelope of a reply, out of the reference's ``result`` wrapper.
+
+    The simulator serves ``detector/list`` both plain and wrapped in
+    ``{"result": {...}}`` as the reference's sample shows (see README).
+    """
+    inner = body.get("result")
+    return inner if set(body) == {"result"} and isinstance(inner, dict) else body
+
+
 class RawApi:
     """Minimal raw HTTP helper speaking both envelopes."""
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .conftest import unwrap
+
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
 
@@ -195,7 +197,7 @@ async def test_alarms_and_detectors(api: RawApi) -> None:
     assert {10002, 10004, 10005, 10008, 10016} <= types
     times = [a["alarmTime"] for a in alarms["data"]]
     assert times == sorted(times, reverse=True)
-    dets = await api.lapp("/api/lapp/detector/list", deviceSerial="A1S000004")
+    dets = unwrap(await api.lapp("/api/lapp/detector/list", deviceSerial="A1S000004"))
     assert len(dets["data"]) == 5
     await api.lapp(
         "/api/lapp/detector/status/set",
@@ -204,7 +206,7 @@ async def test_alarms_and_detectors(api: RawApi) -> None:
         safeMode=2,
         enable=0,
     )
-    dets = await api.lapp("/api/lapp/detector/list", deviceSerial="A1S000004")
+    dets = unwrap(await api.lapp("/api/lapp/detector/list", deviceSerial="A1S000004"))
     contact = next(d for d in dets["data"] if d["detectorSerial"] == "T20000041")
     assert contact["sleepEnable"] == 0
 

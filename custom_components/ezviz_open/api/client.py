@@ -208,6 +208,23 @@ def _envelope(payload: Any) -> tuple[int, str] | None:
     return None
 
 
+def _unwrap(payload: Any) -> Any:
+    """Return the envelope a reply wraps, or the reply itself.
+
+    The reference shows two wrappers around the envelope: ``detector/list``'s
+    sample puts the whole lapp envelope in ``result``, and the v3 samples write
+    ``{"status": 200, "body": {"meta", "data"}}`` (HTTP status and body in doc
+    notation). Both are read; a reply that is an envelope itself is kept.
+    """
+    if not isinstance(payload, dict) or _envelope(payload) is not None:
+        return payload
+    for key in ("result", "body"):
+        inner = payload.get(key)
+        if _envelope(inner) is not None:
+            return inner
+    return payload
+
+
 class BaseClient:
     """Transport shared by every endpoint mixin.
 
@@ -381,7 +398,8 @@ class BaseClient:
         """Send one request; return the HTTP status and the decoded JSON body.
 
         A body that is not JSON comes back as the module's ``_NOT_JSON`` marker
-        so the caller can still decide by HTTP status.
+        so the caller can still decide by HTTP status; an envelope wrapped as
+        the reference shows comes back unwrapped (``_unwrap``).
         """
         started = time.monotonic()
         async with self._semaphore:
@@ -420,7 +438,7 @@ class BaseClient:
                 msg = f"Cannot reach the EZVIZ cloud ({type(err).__name__})"
                 raise EzvizConnectionError(msg, endpoint=path) from err
         try:
-            payload: Any = json.loads(raw.decode("utf-8-sig"))
+            payload: Any = _unwrap(json.loads(raw.decode("utf-8-sig")))
         except ValueError:  # JSONDecodeError and UnicodeDecodeError
             payload = _NOT_JSON
         _LOGGER.debug(
