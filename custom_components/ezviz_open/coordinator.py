@@ -14,8 +14,14 @@ Account cadence (``AccountCoordinator``, default every 60 s)
 
 Capabilities (``CapabilityStore``)
     ``device/capacity``, one request per device, only for a device seen for
-    the first time or whose firmware version changed. The sets are kept in
-    Home Assistant's storage, so a restart costs nothing here.
+    the first time or whose firmware version changed. Right after it, a
+    feature the reference's capability table names no flag for is decided
+    by its endpoint (a probe, ``PROBE_APPLIES``): the fill light, one
+    ``fillLight/mode/get`` per single-channel camera (not hubs, not
+    recorders), made when the device is online. Both are kept in Home
+    Assistant's storage, so a restart costs nothing here; a probe that
+    fails (offline, rate limit, server error) is asked again 10 minutes
+    later, not remembered.
 
 Detail cadence (``DetailCoordinator``, default every 60 min)
     Per online device, only the endpoints that some *enabled* entity of that
@@ -74,6 +80,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .api import EzvizOpenClient
+from .api._parse import as_int
 from .api.device_config import SwitchType
 from .api.errors import (
     EzvizApiError,
@@ -82,7 +89,7 @@ from .api.errors import (
     EzvizNotSupportedError,
     EzvizRateLimitError,
 )
-from .api.system import DeviceCapabilities, UpgradeState, UpgradeStatus
+from .api.system import DeviceCapabilities, Probe, UpgradeState, UpgradeStatus
 from .const import (
     CAMERA_LIST_MAX_AGE,
     DOMAIN,
@@ -285,7 +292,7 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
             data = AccountData(devices=devices, cameras=cameras, cameras_read=now)
         else:
             data = replace(previous, devices=devices)
-        await self.capabilities.async_ensure(data.devices.values())
+        await self.capabilities.async_ensure(data)
         return data
 
     @staticmethod
@@ -337,7 +344,17 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
 
 
 class CapabilityStore:
-    """Capability sets by serial, read once per firmware version and stored."""
+    """Capability sets by serial, read once per firmware version and stored.
+
+    A feature the reference's capability table names no flag for (a
+    :class:`Probe`) is decided by asking its endpoint, right after the set
+    is read, for the devices of a kind that can have it (``PROBE_APPLIES``),
+    when they are online. The answer ("has it" or "not supported") is kept
+    with the set; an error that is no answer (offline, rate limit, a server
+    error) is not, and the probe is asked again ``CAPABILITY_RETRY`` later.
+    A new firmware version asks again; meanwhile the previous answer stands,
+    so no entity comes or goes on a failed probe.
+    """
 
     def __init__(
         self, hass: HomeAssistant, entry: EzvizOpenConfigEntry, client: EzvizOpenClient
@@ -348,7 +365,9 @@ class CapabilityStore:
         self._sets: dict[str, DeviceCapabilities] = {}
         self._versions: dict[str, str | None] = {}
         self._retry_after: dict[str, datetime] = {}
+        self._probe_retry_after: dict[str, datetime] = {}
         self._loaded = False
+        self._dirty = False
 
     def get(self, serial: str) -> DeviceCapabilities | None:
         """Return the capability set of a device, if known."""
@@ -358,17 +377,39 @@ class CapabilityStore:
         """Every known set as received (for diagnostics)."""
         return {serial: dict(caps.raw) for serial, caps in self._sets.items()}
 
+    def probes_as_dict(self) -> dict[str, dict[str, bool]]:
+        """Every probe answer by serial (for diagnostics)."""
+        return {
+            serial: {probe: probe in caps.features for probe in sorted(caps.probed)}
+            for serial, caps in self._sets.items()
+            if caps.probed
+        }
+
     async def _async_load(self) -> None:
         self._loaded = True
         stored = await self._store.async_load() or {}
         for serial, item in stored.items():
-            self._sets[serial] = DeviceCapabilities.from_api(item.get("raw"))
+            self._sets[serial] = replace(
+                DeviceCapabilities.from_api(item.get("raw")),
+                features=_stored_probes(item.get("features")),
+                probed=_stored_probes(item.get("probed")),
+            )
             self._versions[serial] = item.get("version")
 
-    async def async_ensure(self, devices: Iterable[Device]) -> None:
-        """Read the sets of new devices and of devices with new firmware."""
+    async def async_ensure(self, account: AccountData) -> None:
+        """Read the sets of new devices and of devices with new firmware; probe."""
         if not self._loaded:
             await self._async_load()
+        try:
+            await self._async_read_sets(account.devices.values())
+            await self._async_probe(account)
+        finally:
+            if self._dirty:
+                # Rare (new devices, new firmware): written at once.
+                self._dirty = False
+                await self._store.async_save(self._data_to_save())
+
+    async def _async_read_sets(self, devices: Iterable[Device]) -> None:
         now = dt_util.utcnow()
         wanted = [
             device
@@ -385,7 +426,6 @@ class CapabilityStore:
             *(self._client.get_device_capabilities(d.serial) for d in wanted),
             return_exceptions=True,
         )
-        changed = False
         for device, result in zip(wanted, results, strict=True):
             if isinstance(result, EzvizAuthError | EzvizRateLimitError):
                 raise result
@@ -397,17 +437,60 @@ class CapabilityStore:
                 )
                 self._retry_after[device.serial] = now + CAPABILITY_RETRY
                 continue
-            self._sets[device.serial] = result
+            previous = self._sets.get(device.serial)
+            # Until the new firmware's probes answer, the old answers stand.
+            self._sets[device.serial] = (
+                result
+                if previous is None
+                else replace(result, features=previous.features)
+            )
             self._versions[device.serial] = device.version
             self._retry_after.pop(device.serial, None)
-            changed = True
-        if changed:
-            # Rare (new devices, new firmware): written at once.
-            await self._store.async_save(self._data_to_save())
+            self._dirty = True
+
+    async def _async_probe(self, account: AccountData) -> None:
+        """Ask the probes not yet answered for the current sets."""
+        now = dt_util.utcnow()
+        wanted = [
+            (serial, probe)
+            for serial, device in account.devices.items()
+            if device.online is not False
+            and (caps := self._sets.get(serial)) is not None
+            and self._probe_retry_after.get(serial, now) <= now
+            for probe, applies in PROBE_APPLIES.items()
+            if probe not in caps.probed and applies(account, serial, caps)
+        ]
+        if not wanted:
+            return
+        results = await asyncio.gather(
+            *(self._client.probe(serial, probe) for serial, probe in wanted),
+            return_exceptions=True,
+        )
+        auth_error: EzvizAuthError | None = None
+        for (serial, probe), result in zip(wanted, results, strict=True):
+            if isinstance(result, EzvizAuthError):
+                auth_error = auth_error or result
+                continue
+            if isinstance(result, BaseException):
+                if not isinstance(result, EzvizError):
+                    raise result
+                # No answer about the device: not remembered, asked again later.
+                LOGGER.debug("Probe %s of %s not answered: %s", probe, serial, result)
+                self._probe_retry_after[serial] = now + CAPABILITY_RETRY
+                continue
+            self._sets[serial] = self._sets[serial].answered(probe, supported=result)
+            self._dirty = True
+        if auth_error is not None:
+            raise auth_error
 
     def _data_to_save(self) -> dict[str, dict[str, Any]]:
         return {
-            serial: {"version": self._versions.get(serial), "raw": dict(caps.raw)}
+            serial: {
+                "version": self._versions.get(serial),
+                "raw": dict(caps.raw),
+                "features": sorted(caps.features),
+                "probed": sorted(caps.probed),
+            }
             for serial, caps in self._sets.items()
         }
 
@@ -418,8 +501,37 @@ class CapabilityStore:
         for serial in serials:
             dropped |= self._sets.pop(serial, None) is not None
             self._versions.pop(serial, None)
+            self._probe_retry_after.pop(serial, None)
         if dropped:
             self._store.async_delay_save(self._data_to_save, 1)
+
+
+def _stored_probes(value: Any) -> frozenset[Probe]:
+    """Probe names as stored, those this version knows."""
+    known = {probe.value for probe in Probe}
+    names = value if isinstance(value, list) else []
+    return frozenset(Probe(name) for name in names if name in known)
+
+
+def _own_camera(account: AccountData, serial: str, caps: DeviceCapabilities) -> bool:
+    """Whether a device is a camera of its own: exactly one video channel.
+
+    Not an alarm hub (no video; ``support_protection_mode`` 1 is the
+    reference's "protection mode only", the A1), not a recorder (an NVR's
+    channels are other devices' cameras, and the fill light endpoint takes
+    no channel).
+    """
+    return (
+        len(account.cameras.get(serial, [])) == 1
+        and as_int(caps.value("support_protection_mode")) != 1
+    )
+
+
+#: For each probe, the devices that can have the feature (the others are
+#: never asked, so they cost nothing).
+PROBE_APPLIES: dict[Probe, Callable[[AccountData, str, DeviceCapabilities], bool]] = {
+    Probe.FILL_LIGHT: _own_camera,
+}
 
 
 def _capability_store(

@@ -76,6 +76,7 @@ async def async_get_config_entry_diagnostics(
             ],
         },
         "capabilities": data.capabilities.as_dict(),
+        "probes": data.capabilities.probes_as_dict(),
         "detail": {
             serial: {
                 topic.value: async_redact_data(_as_dict(value), TO_REDACT)

@@ -6,6 +6,10 @@ current option from that reply, how to write an option, and what the reply
 would look like after a successful write (shown at once; one read of that
 endpoint, for that device, confirms it).
 
+The fill light has no flag in the reference's capability table: the select
+exists when ``fillLight/mode/get`` answered with a mode, asked once per
+device and firmware version with the capability set (``CapabilityStore``).
+
 Infrared is not here: the API only turns the infrared light on or off, so it
 is a switch (``switch.py``).
 
@@ -152,7 +156,8 @@ SELECTS: tuple[EzvizSelectEntityDescription, ...] = (
         options=list(FILL_LIGHT_OPTIONS),
         values=FILL_LIGHT_OPTIONS,
         topic=DetailTopic.FILL_LIGHT,
-        exists_fn=lambda caps: caps.support_fill_light,
+        # No flag in the capability table: the endpoint answered (a probe).
+        exists_fn=lambda caps: caps.fill_light,
         value_fn=lambda status: status.mode,
         select_fn=lambda client, serial, _status, mode: client.set_fill_light_mode(
             serial, mode

@@ -15,9 +15,13 @@ _WEEK = re.compile(r"^[0-6](,[0-6])*$")
 
 @route("/api/v3/device/fillLight/mode/get", "GET", "v3")
 async def fill_light_get(ctx: RequestContext) -> dict[str, Any]:
-    """Query the fill light mode (0 black and white, 1 full colour, 2 smart)."""
+    """Query the fill light mode (0 black and white, 1 full colour, 2 smart).
+
+    The capability table names no flag for the fill light: a device has one
+    when its ``fill_light_mode`` is set; any other answers 60020 (HTTP 422).
+    """
     dev = ctx.device()
-    if dev.fill_light_mode is None or not dev.cap("support_fill_light"):
+    if dev.fill_light_mode is None:
         raise ApiError(60020)
     return {
         "deviceSerial": dev.serial,
@@ -34,7 +38,7 @@ async def fill_light_set(ctx: RequestContext) -> Any:
     mode = ctx.req_int("mode", choices=(0, 1, 2))
     if not dev.online:
         raise ApiError(20007)
-    if dev.fill_light_mode is None or not dev.cap("support_fill_light"):
+    if dev.fill_light_mode is None:
         raise ApiError(60020)
     dev.fill_light_mode = mode
     return NO_DATA

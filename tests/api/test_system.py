@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from aiohttp import web
 import pytest
 
+from custom_components.ezviz_open.api import EzvizOpenClient
+from custom_components.ezviz_open.api.device_config import PATH_FILL_LIGHT_GET
 from custom_components.ezviz_open.api.errors import (
     EzvizDeviceBusyError,
     EzvizDeviceOfflineError,
     EzvizEncryptionError,
+    EzvizError,
     EzvizNoChangeError,
     EzvizNotFoundError,
     EzvizNotSupportedError,
     EzvizParameterError,
+    EzvizRateLimitError,
+    EzvizResponseError,
+    EzvizServerError,
 )
 from custom_components.ezviz_open.api.live import StreamProtocol
 from custom_components.ezviz_open.api.system import (
@@ -29,15 +36,23 @@ from custom_components.ezviz_open.api.system import (
     PATH_VERSION_INFO,
     DateFormat,
     DeviceCapabilities,
+    Probe,
     TimeZoneLanguage,
     UpgradeState,
 )
 
-from .partb_helpers import assert_lapp, last_request
+from .partb_helpers import assert_lapp, assert_v3, last_request
 
 if TYPE_CHECKING:
-    from custom_components.ezviz_open.api import EzvizOpenClient
+    from collections.abc import Awaitable, Callable
+
+    import aiohttp
+
     from simulator import Simulator
+
+    type StartServer = Callable[
+        [Callable[[web.Request], Awaitable[web.StreamResponse]]], Awaitable[str]
+    ]
 
 CAMERA = "C6N000001"
 BATTERY = "BC1000002"
@@ -138,7 +153,7 @@ async def test_capabilities_ptz_camera(
     assert caps.support_capture
     assert caps.support_ssl
     assert caps.support_close_infrared_light
-    assert caps.support_fill_light
+    assert not caps.fill_light  # no flag in the table: only a probe decides
     assert caps.support_encrypt
     assert not caps.support_alarm_light
     assert caps.talk_mode == 1
@@ -210,6 +225,119 @@ def test_capabilities_never_fail_on_types() -> None:
     assert caps.languages == ()
     assert list(caps) == sorted(caps.supported)
     assert DeviceCapabilities.from_api([1, 2]).supported == frozenset()
+
+
+# ----------------------------------------------------------------------- probes
+
+
+async def test_probe_fill_light_against_the_simulator(
+    client: EzvizOpenClient, simulator: Simulator
+) -> None:
+    """A camera with a fill light answers data; the others 60020 (HTTP 422)."""
+    assert await client.probe(CAMERA, Probe.FILL_LIGHT) is True
+    assert_v3(last_request(simulator, PATH_FILL_LIGHT_GET), "GET", CAMERA)
+    assert await client.probe(ENCRYPTED, Probe.FILL_LIGHT) is True
+    for serial in (BATTERY, DOORBELL, HUB):
+        assert await client.probe(serial, Probe.FILL_LIGHT) is False
+    unsupported = [r for r in simulator.requests if r.path == PATH_FILL_LIGHT_GET]
+    assert [(r.status, r.code) for r in unsupported[2:]] == [(422, 60020)] * 3
+    # Nothing beyond the one read per probe.
+    assert simulator.count() == simulator.count(PATH_FILL_LIGHT_GET) + 1  # token
+
+
+@pytest.mark.parametrize("code", [60020, 20015])
+async def test_probe_unsupported_codes_v3(
+    client: EzvizOpenClient, simulator: Simulator, code: int
+) -> None:
+    """Both "not supported" codes of the reference, in the v3 envelope."""
+    simulator.faults.error(PATH_FILL_LIGHT_GET, code, times=1)
+    assert await client.probe(CAMERA, Probe.FILL_LIGHT) is False
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        (20007, EzvizDeviceOfflineError),
+        (20008, EzvizDeviceBusyError),
+        (10029, EzvizRateLimitError),
+        (50000, EzvizServerError),
+        # "Not supported" in the code table, but about the account, not the
+        # device: no answer either.
+        (10026, EzvizNotSupportedError),
+    ],
+)
+async def test_probe_errors_are_no_answer(
+    client: EzvizOpenClient, simulator: Simulator, code: int, error: type[EzvizError]
+) -> None:
+    """Offline, busy, rate limit, server errors raise (ask again later)."""
+    simulator.faults.error(PATH_FILL_LIGHT_GET, code, times=1)
+    with pytest.raises(error):
+        await client.probe(CAMERA, Probe.FILL_LIGHT)
+    assert await client.probe(CAMERA, Probe.FILL_LIGHT) is True
+
+
+async def test_probe_http_errors(client: EzvizOpenClient, simulator: Simulator) -> None:
+    """A bare HTTP 422 is the endpoint's "not supported"; a 502 is no answer."""
+    simulator.faults.http_error(PATH_FILL_LIGHT_GET, 422, times=1)
+    assert await client.probe(CAMERA, Probe.FILL_LIGHT) is False
+    simulator.faults.http_error(PATH_FILL_LIGHT_GET, 502, times=1)
+    with pytest.raises(EzvizServerError):
+        await client.probe(CAMERA, Probe.FILL_LIGHT)
+    simulator.faults.bad_body(PATH_FILL_LIGHT_GET, "html", times=1)
+    with pytest.raises(EzvizResponseError):
+        await client.probe(CAMERA, Probe.FILL_LIGHT)
+
+
+@pytest.mark.parametrize(
+    ("status", "reply", "expected"),
+    [
+        # The lapp envelope (string code) on the v3 path: still an answer.
+        (200, {"code": "60020", "msg": "not supported"}, False),
+        (200, {"code": "20015", "msg": "not supported"}, False),
+        (422, {"meta": {"code": 60020, "message": "no signaling"}}, False),
+        # Success without the feature's data: nothing to show.
+        (200, {"meta": {"code": 200, "message": "ok"}}, False),
+        (200, {"meta": {"code": 200}, "data": {"deviceSerial": CAMERA}}, False),
+        (200, {"meta": {"code": 200}, "data": []}, False),
+        (200, {"meta": {"code": 200}, "data": {"graphicType": "0"}}, True),
+        (200, {"code": "200", "data": {"graphicType": 1}}, True),
+    ],
+)
+async def test_probe_reply_shapes(
+    local_server: StartServer,
+    session: aiohttp.ClientSession,
+    status: int,
+    reply: dict[str, Any],
+    expected: bool,
+) -> None:
+    """Reply shapes the simulator does not produce (a local server answers)."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        if request.path.endswith("/token/get"):
+            token = {"accessToken": "at.local", "expireTime": 4_102_444_800_000}
+            return web.json_response({"code": "200", "msg": "ok", "data": token})
+        assert request.path == PATH_FILL_LIGHT_GET
+        assert request.headers["deviceSerial"] == CAMERA
+        return web.json_response(reply, status=status)
+
+    url = await local_server(handler)
+    client = EzvizOpenClient(session, "key", "secret", base_url=url)
+    assert await client.probe(CAMERA, Probe.FILL_LIGHT) is expected
+
+
+def test_capabilities_answered() -> None:
+    """A probe's answer is recorded on a copy; "not supported" is an answer too."""
+    caps = DeviceCapabilities.from_api({"support_defence": "1"})
+    assert not caps.fill_light
+    assert caps.probed == frozenset()
+    yes = caps.answered(Probe.FILL_LIGHT, supported=True)
+    assert yes.fill_light
+    assert yes.probed == {Probe.FILL_LIGHT}
+    assert yes.support_defence
+    no = yes.answered(Probe.FILL_LIGHT, supported=False)
+    assert not no.fill_light
+    assert no.probed == {Probe.FILL_LIGHT}
+    assert not caps.fill_light  # unchanged
 
 
 # --------------------------------------------------------------------- language

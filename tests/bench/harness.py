@@ -302,7 +302,9 @@ async def measure_day(
             list
         )
         for r in [*setup_requests, *day]:
-            if cadence_of(r.path) == CADENCE_DETAIL:
+            # Answered reads only: a refusal brings no state (and a feature
+            # probe answered "not supported" at setup is never read again).
+            if cadence_of(r.path) == CADENCE_DETAIL and r.code == 200:
                 detail_times[r.path, _serial(r)].append(r.time)
         return {
             "kind": "day",

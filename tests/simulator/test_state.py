@@ -66,6 +66,37 @@ async def test_privacy_and_v3_settings_roundtrip(api: RawApi) -> None:
     }
 
 
+async def test_fill_light_decided_by_the_device_not_a_flag(
+    api: RawApi, sim: Simulator
+) -> None:
+    """The reference names no capability for the fill light: none is invented.
+
+    Every capability set is free of ``support_fill_light``; a device answers
+    with its mode when it has a fill light and 60020 with HTTP 422 (the
+    endpoint's own table) otherwise, whatever its capability set says.
+    """
+    path = "/api/v3/device/fillLight/mode/get"
+    for device in (*sim.state.devices.values(), *sim.state.unowned.values()):
+        assert "support_fill_light" not in device.capabilities
+    answers = {}
+    for serial in sim.state.devices:
+        status, body = await api.v3("GET", path, serial)
+        answers[serial] = (status, body["meta"]["code"])
+    assert answers == {
+        serial: (200, 200) if device.fill_light_mode is not None else (422, 60020)
+        for serial, device in sim.state.devices.items()
+    }
+    assert answers[PTZ] == (200, 200)
+    assert answers["A1S000004"] == (422, 60020)
+
+    sim.state.devices[PTZ].capabilities["support_fill_light"] = "0"
+    status, body = await api.v3("GET", path, PTZ)
+    assert (status, body["data"]["graphicType"]) == (200, 2)
+    sim.state.devices["BC1000002"].capabilities["support_fill_light"] = "1"
+    status, body = await api.v3("GET", path, "BC1000002")
+    assert (status, body["meta"]["code"]) == (422, 60020)
+
+
 async def test_ptz_presets_and_limits(api: RawApi, sim: Simulator) -> None:
     added = await api.lapp("/api/lapp/device/preset/add", deviceSerial=PTZ, channelNo=1)
     index = added["data"]["index"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING, Any, Self, overload
+from typing import TYPE_CHECKING, Any, Final, Self, overload
 
 from ._convert import check_enum
 from ._params import (
@@ -16,9 +16,11 @@ from ._params import (
 )
 from ._parse import as_bool, as_dict, as_int, as_str, is_supported, parse_dicts
 from .client import BaseClient
+from .device_config import PATH_FILL_LIGHT_GET
+from .errors import EzvizError, EzvizNotSupportedError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 PATH_DEVICE_INFO = "/api/lapp/device/info"
 PATH_TIMEZONE_LIST = "/api/lapp/timezone/list"
@@ -150,6 +152,45 @@ class UpgradeStatus:
         return cls(state=state, progress=as_int(raw.get("progress")), raw=raw)
 
 
+class Probe(StrEnum):
+    """A feature the reference's capability table names no flag for.
+
+    Whether a device has it is known only by asking its endpoint
+    (:meth:`SystemMixin.probe`): once per device and firmware version, the
+    answer kept with the capability set (:meth:`DeviceCapabilities.answered`).
+    """
+
+    #: ``v3/device/fillLight/mode/get`` (night-vision fill light).
+    FILL_LIGHT = "fill_light"
+
+
+#: The read each probe makes (a GET without side effects) and the member of
+#: its data that only a device with the feature reports.
+PROBE_READS: Final[Mapping[Probe, tuple[str, str]]] = {
+    Probe.FILL_LIGHT: (PATH_FILL_LIGHT_GET, "graphicType"),
+}
+
+#: The codes by which an endpoint says the device lacks a feature: 20015
+#: "the device does not support the function" and 60020 "the command is not
+#: supported" (lapp envelope; the v3 envelope with HTTP 422, as the fill
+#: light's own table lists it).
+UNSUPPORTED_CODES: Final = frozenset({20015, 60020})
+
+
+def answers_unsupported(err: EzvizError) -> bool:
+    """Whether an error is the device's answer "I do not have this feature".
+
+    Only :data:`UNSUPPORTED_CODES`, or a v3 HTTP 422 without an envelope (the
+    status the reference pairs with 60020). Anything else (offline, rate
+    limit, a server error, no permission) is no answer about the device.
+    """
+    if not isinstance(err, EzvizNotSupportedError):
+        return False
+    if err.code is None:
+        return err.http_status == 422
+    return err.code in UNSUPPORTED_CODES
+
+
 class _Flag:
     """A capability flag read through :meth:`DeviceCapabilities.supports`."""
 
@@ -185,6 +226,11 @@ class DeviceCapabilities:
 
     supported: frozenset[str] = frozenset()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Probes (:class:`Probe`) whose endpoint answered with data.
+    features: frozenset[Probe] = frozenset()
+    #: Probes answered for this set (data or "not supported"); the others are
+    #: still to ask.
+    probed: frozenset[Probe] = frozenset()
 
     @classmethod
     def from_api(cls, data: Any) -> Self:
@@ -196,6 +242,11 @@ class DeviceCapabilities:
             ),
             raw=raw,
         )
+
+    def answered(self, probe: Probe, *, supported: bool) -> Self:
+        """Return this set with the answer of ``probe`` recorded."""
+        features = self.features | {probe} if supported else self.features - {probe}
+        return replace(self, features=features, probed=self.probed | {probe})
 
     def value(self, key: str) -> Any:
         """Return the raw value of ``key`` (case-insensitive fallback), or None."""
@@ -219,6 +270,11 @@ class DeviceCapabilities:
         """Iterate over the supported capability keys."""
         return iter(sorted(self.supported))
 
+    @property
+    def fill_light(self) -> bool:
+        """Night-vision fill light: no flag in the table, ``Probe.FILL_LIGHT`` decides."""
+        return Probe.FILL_LIGHT in self.features
+
     # Well-known flags of the reference's capability table.
     support_defence = _Flag("support_defence", "Arming / motion detection switch.")
     support_defenceplan = _Flag("support_defenceplan", "Arming schedule.")
@@ -238,9 +294,6 @@ class DeviceCapabilities:
     )
     support_audio_onoff = _Flag("support_audio_onoff", "Microphone (audio) switch.")
     support_chime = _Flag("support_chime", "Doorbell chime setting.")
-    support_fill_light = _Flag(
-        "support_fill_light", "Fill light mode (not in the reference table)."
-    )
     support_pir_setting = _Flag("support_pir_setting", "PIR area setting.")
     support_pir_detect = _Flag("support_pir_detect", "PIR detection.")
     support_battery_manage = _Flag("support_battery_manage", "Battery management.")
@@ -362,6 +415,25 @@ class SystemMixin(BaseClient):
         reply = await self._lapp(path, {"deviceSerial": serial, "channelNo": channel})
         data = {} if reply.data is None else self._expect_dict(reply.data, path)
         return DeviceCapabilities.from_api(data)
+
+    async def probe(self, serial: str, probe: Probe) -> bool:
+        """Ask a feature's endpoint whether the device has the feature.
+
+        True when it answers with the feature's data; False when it answers
+        "not supported" (:func:`answers_unsupported`) or succeeds without that
+        data. Any other error is raised: it says nothing about the device, so
+        the caller asks again later rather than remembering an answer. One
+        request.
+        """
+        path, member = PROBE_READS[probe]
+        serial = check_serial(serial, path)
+        try:
+            data = await self._v3("GET", path, serial=serial)
+        except EzvizNotSupportedError as err:
+            if answers_unsupported(err):
+                return False
+            raise
+        return as_dict(data).get(member) is not None
 
     async def get_device_language(self, serial: str) -> str | None:
         """Get a device's language (e.g. "ENGLISH")."""
