@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
@@ -42,8 +42,8 @@ from .const import (
     ISSUE_DETECTOR_RENAME_FAILED,
     LOGGER,
 )
-from .coordinator import DetailTopic
 from .entity import MANUFACTURER, EzvizDetailEntity
+from .topics import TOPIC_DETECTORS
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api.system import DeviceCapabilities
 
-TOPIC = DetailTopic.DETECTORS
+TOPIC = TOPIC_DETECTORS
 _SEPARATOR = "_detector_"
 
 #: ``support_modify_detectorguard``: one mask per detector type, in the
@@ -280,21 +280,27 @@ async def async_rename_detector(
         )
         return
     ir.async_delete_issue(hass, DOMAIN, issue_id)
-    async_set_listed_detector(data, hub, detector, name=name)
+    async_set_listed_detector(data, hub, detector, lambda det: replace(det, name=name))
 
 
 @callback
 def async_set_listed_detector(
-    data: EzvizOpenData, hub: str, detector: str, **changes: Any
+    data: EzvizOpenData,
+    hub: str,
+    detector: str,
+    written: Callable[[Detector], Detector],
 ) -> None:
-    """Show a successful command at once; the hub's next read confirms it."""
+    """Show a successful command at once; the hub's next read confirms it.
+
+    ``written`` gives the detector as the hub would list it after the command.
+    """
     listed = data.detail.value(hub, TOPIC)
     if not listed:
         return
     data.detail.async_set_value(
         hub,
         TOPIC,
-        [replace(det, **changes) if det.serial == detector else det for det in listed],
+        [written(det) if det.serial == detector else det for det in listed],
     )
 
 
@@ -362,7 +368,7 @@ async def async_refresh_hub(data: EzvizOpenData, hub: str) -> None:
     await data.detail.async_refresh_device(hub, {TOPIC})
 
 
-class EzvizDetectorEntity(EzvizDetailEntity):
+class EzvizDetectorEntity(EzvizDetailEntity[list[Detector]]):
     """An entity of one detector, on the detector's own device."""
 
     topic = TOPIC
@@ -386,10 +392,10 @@ class EzvizDetectorEntity(EzvizDetailEntity):
         return super().available and self.detector is not None
 
     @callback
-    def async_set_detector(self, **changes: Any) -> None:
+    def async_set_detector(self, written: Callable[[Detector], Detector]) -> None:
         """Show a successful command at once; the hub's next read confirms it."""
         async_set_listed_detector(
-            self.runtime, self.serial, self.detector_serial, **changes
+            self.runtime, self.serial, self.detector_serial, written
         )
 
 
