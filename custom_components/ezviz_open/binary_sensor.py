@@ -44,8 +44,8 @@ from .alarm_coordinator import (
 from .alarm_entity import EzvizAlarmEntity
 from .api.alarms import AlarmType
 from .api.detectors import Detector, DetectorType
+from .api.devices import Device
 from .const import CONF_ALARM_HOLD, DEFAULT_ALARM_HOLD
-from .coordinator import DetailTopic
 from .detectors import (
     EzvizDetectorEntity,
     async_setup_detector_entities,
@@ -57,6 +57,7 @@ from .entity import (
     async_setup_device_entities,
     video_channels,
 )
+from .topics import TOPIC_INFO
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -141,13 +142,13 @@ class EzvizOnlineSensor(EzvizEntity, BinarySensorEntity):
         return self.online
 
 
-class EzvizOfflineNotifySensor(EzvizDetailEntity, BinarySensorEntity):
+class EzvizOfflineNotifySensor(EzvizDetailEntity[Device], BinarySensorEntity):
     """Whether the cloud notifies the account when the device goes offline."""
 
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     _attr_entity_registry_enabled_default = False
     _attr_translation_key = "offline_notification"
-    topic = DetailTopic.INFO
+    topic = TOPIC_INFO
 
     def __init__(self, data: EzvizOpenData, serial: str) -> None:
         """Set up the sensor."""

@@ -44,7 +44,6 @@ from .const import (
     QUALITY_HD,
     QUALITY_SMOOTH,
 )
-from .coordinator import DetailTopic
 from .entity import (
     MANUFACTURER,
     EzvizEntity,
@@ -53,6 +52,7 @@ from .entity import (
 )
 from .helpers import async_ptz_step, ezviz_exception_handler
 from .picture import async_fetch_picture
+from .topics import TOPIC_STATUS
 
 if TYPE_CHECKING:
     from datetime import datetime, time
@@ -369,9 +369,7 @@ class EzvizCamera(EzvizEntity, Camera):
     async def async_format_storage(self, disk_index: int) -> None:
         """Format a storage medium of the device; its state is read again."""
         await self.runtime.client.format_disk(self.serial, disk_index)
-        await self.runtime.detail.async_refresh_device(
-            self.serial, {DetailTopic.STATUS}
-        )
+        await self.runtime.detail.async_refresh_device(self.serial, {TOPIC_STATUS})
 
     @ezviz_exception_handler
     async def async_set_defence_schedule(

@@ -31,9 +31,11 @@ Detail cadence (``DetailCoordinator``, default every 60 min)
     skipped. After a command only the endpoint that command touched is read
     again, for that device alone. ``device/version/info`` (the latest
     firmware) is read at most once a day per device, and again when the
-    device list shows a new installed version (``TOPIC_MAX_AGE``). An A1
+    device list shows a new installed version (``TOPIC_VERSION``). An A1
     hub's ``detector/list`` is one of these endpoints, registered for every
     hub (``detectors.py``) so that new detectors are found: one per hub.
+    Each endpoint is a topic, declared once in ``topics.py`` with its reader,
+    its type and how often it may be read.
 
 Firmware upgrades
     Only while an upgrade started from Home Assistant runs:
@@ -65,11 +67,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -79,9 +79,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .api import EzvizOpenClient
 from .api._parse import as_int
-from .api.device_config import SwitchType
 from .api.errors import (
     EzvizApiError,
     EzvizAuthError,
@@ -98,9 +96,13 @@ from .const import (
     RATE_LIMIT_BACKOFF_MAX,
     RATE_LIMIT_BACKOFF_MIN,
 )
+from .topics import TOPIC_UPGRADE, DetailTopic
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from . import EzvizOpenConfigEntry
+    from .api import EzvizOpenClient
     from .api.devices import Camera, Device
 
 #: How long to wait before asking again for a capability set that failed.
@@ -548,69 +550,16 @@ async def async_remove_capability_store(hass: HomeAssistant, entry_id: str) -> N
 # -- detail --------------------------------------------------------------------
 
 
-class DetailTopic(StrEnum):
-    """A per-device endpoint an entity can need; one request each."""
-
-    STATUS = "status"
-    PROMPT_SOUND = "prompt_sound"
-    SOUND_LOCALIZATION = "sound_localization"
-    MICROPHONE = "microphone"
-    INFRARED = "infrared"
-    MOTION_LIGHT = "motion_light"
-    FILL_LIGHT = "fill_light"
-    CHIME = "chime"
-    WORKING_MODE = "working_mode"
-    INFO = "info"
-    STORAGE = "storage"
-    VERSION = "version"
-    #: The detectors of an A1-type hub (``detector/list``, see ``detectors.py``).
-    DETECTORS = "detectors"
-    #: Not read by the cadence: set while a firmware upgrade is watched.
-    UPGRADE = "upgrade"
-
-
-type _Fetcher = Callable[[EzvizOpenClient, str], Awaitable[Any]]
-
-DETAIL_FETCHERS: dict[DetailTopic, _Fetcher] = {
-    DetailTopic.STATUS: lambda client, serial: client.get_device_status(serial),
-    DetailTopic.PROMPT_SOUND: lambda client, serial: client.get_prompt_sound(serial),
-    DetailTopic.SOUND_LOCALIZATION: (
-        lambda client, serial: client.get_sound_localization(serial)
-    ),
-    DetailTopic.MICROPHONE: lambda client, serial: client.get_microphone(serial),
-    DetailTopic.INFRARED: lambda client, serial: client.get_infrared(serial),
-    DetailTopic.MOTION_LIGHT: (
-        lambda client, serial: client.get_switch_status(
-            serial, SwitchType.MOTION_TRIGGERED_LIGHT
-        )
-    ),
-    DetailTopic.FILL_LIGHT: lambda client, serial: client.get_fill_light_mode(serial),
-    DetailTopic.CHIME: lambda client, serial: client.get_chime(serial),
-    DetailTopic.WORKING_MODE: lambda client, serial: client.get_timing_plan(serial),
-    DetailTopic.INFO: lambda client, serial: client.get_device_info(serial),
-    DetailTopic.STORAGE: lambda client, serial: client.get_format_status(serial),
-    DetailTopic.VERSION: lambda client, serial: client.get_device_version(serial),
-    DetailTopic.DETECTORS: lambda client, serial: client.list_detectors(serial),
-    DetailTopic.UPGRADE: lambda client, serial: client.get_upgrade_status(serial),
-}
-
-#: Topics read less often than every detail round: at most once per this age
-#: (the device list carries the installed firmware, so the latest version is
-#: asked for once a day, and again when the installed version changes).
-TOPIC_MAX_AGE: dict[DetailTopic, timedelta] = {
-    DetailTopic.VERSION: timedelta(hours=24),
-}
-
-#: Topics that only commands read (never the cadence).
-ON_DEMAND_TOPICS: frozenset[DetailTopic] = frozenset({DetailTopic.UPGRADE})
-
 #: While a firmware upgrade runs, its progress is read this often, for at
 #: most ``UPGRADE_WATCH_MAX`` (see ``DetailCoordinator.async_watch_upgrade``).
 UPGRADE_POLL_INTERVAL = timedelta(seconds=30)
 UPGRADE_WATCH_MAX = timedelta(minutes=30)
 
-#: serial -> topic -> the last value read (the client's typed result).
-type DetailData = dict[str, dict[DetailTopic, Any]]
+#: serial -> topic -> the last value read (the client's typed result, the
+#: topic's ``T``: ``DetailCoordinator.value`` gives it back with its type).
+type DetailData = dict[str, dict[DetailTopic[Any], object]]
+#: One endpoint of one device.
+type DetailKey = tuple[str, DetailTopic[Any]]
 
 
 class DetailCoordinator(EzvizCoordinator[DetailData]):
@@ -636,15 +585,15 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         )
         self.account = account
         self.data = {}
-        self._needs: Counter[tuple[str, DetailTopic]] = Counter()
-        self._unsupported: set[tuple[str, DetailTopic]] = set()
-        self._read_at: dict[tuple[str, DetailTopic], datetime] = {}
+        self._needs: Counter[DetailKey] = Counter()
+        self._unsupported: set[DetailKey] = set()
+        self._read_at: dict[DetailKey, datetime] = {}
         self._upgrades: dict[str, CALLBACK_TYPE] = {}
 
     @callback
-    def async_register(self, serial: str, topic: DetailTopic) -> CALLBACK_TYPE:
+    def async_register(self, serial: str, topic: DetailTopic[Any]) -> CALLBACK_TYPE:
         """Record that an entity reads ``topic`` of ``serial``; return the undo."""
-        key = (serial, topic)
+        key: DetailKey = (serial, topic)
         self._needs[key] += 1
 
         @callback
@@ -655,7 +604,7 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
 
         return _unregister
 
-    def needed(self, serial: str | None = None) -> set[tuple[str, DetailTopic]]:
+    def needed(self, serial: str | None = None) -> set[DetailKey]:
         """Return the (serial, topic) pairs some enabled entity reads."""
         return {
             key
@@ -663,9 +612,11 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
             if (serial is None or key[0] == serial) and key not in self._unsupported
         }
 
-    def value(self, serial: str, topic: DetailTopic) -> Any:
+    def value[T](self, serial: str, topic: DetailTopic[T]) -> T | None:
         """Return the last value read for ``topic`` of ``serial`` (None if never)."""
-        return (self.data or {}).get(serial, {}).get(topic)
+        # Only _async_read (the topic's own reader) and async_set_value (typed
+        # by the topic) store values, so the one under ``topic`` is a T.
+        return cast("T | None", (self.data or {}).get(serial, {}).get(topic))
 
     def _device(self, serial: str) -> Device | None:
         data = self.account.data
@@ -675,25 +626,23 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         device = self._device(serial)
         return device is not None and device.online is not False
 
-    def _due(self, key: tuple[str, DetailTopic], now: datetime) -> bool:
-        """Whether the cadence should read ``key`` in this round."""
-        serial, topic = key
-        if topic in ON_DEMAND_TOPICS:
+    def _due[T](self, serial: str, topic: DetailTopic[T], now: datetime) -> bool:
+        """Whether the cadence should read ``topic`` of ``serial`` in this round."""
+        if topic.on_demand:
             return False
-        max_age = TOPIC_MAX_AGE.get(topic)
-        read_at = self._read_at.get(key)
+        max_age = topic.max_age
+        read_at = self._read_at.get((serial, topic))
         if max_age is None or read_at is None:
             return True
-        if topic is DetailTopic.VERSION:
-            # New firmware (the device list says so): the latest may be too.
-            device = self._device(serial)
-            version = self.value(serial, topic)
-            if (
-                device is not None
-                and device.version is not None
-                and getattr(version, "current", None) != device.version
-            ):
-                return True
+        device = self._device(serial)
+        value = self.value(serial, topic)
+        if (
+            topic.stale_fn is not None
+            and device is not None
+            and value is not None
+            and topic.stale_fn(device, value)
+        ):
+            return True
         # Half a round of slack, so that a daily topic is read once a day.
         return now - read_at >= max_age - self.base_interval / 2
 
@@ -707,15 +656,17 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
     async def _async_fetch(self) -> DetailData:
         now = dt_util.utcnow()
         keys = {
-            key for key in self.needed() if self._online(key[0]) and self._due(key, now)
+            key
+            for key in self.needed()
+            if self._online(key[0]) and self._due(*key, now)
         }
         return await self._async_read(keys)
 
-    async def _async_read(self, keys: set[tuple[str, DetailTopic]]) -> DetailData:
+    async def _async_read(self, keys: set[DetailKey]) -> DetailData:
         """Read ``keys`` concurrently; per-device failures keep the old value."""
-        ordered = sorted(keys)
+        ordered = sorted(keys, key=lambda key: (key[0], key[1].key))
         results = await asyncio.gather(
-            *(DETAIL_FETCHERS[topic](self.client, serial) for serial, topic in ordered),
+            *(topic.read(self.client, serial) for serial, topic in ordered),
             return_exceptions=True,
         )
         data: DetailData = {
@@ -747,7 +698,7 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         return data
 
     async def async_refresh_device(
-        self, serial: str, topics: Iterable[DetailTopic] | None = None
+        self, serial: str, topics: Iterable[DetailTopic[Any]] | None = None
     ) -> None:
         """Read again what a command touched, for one device, and notify.
 
@@ -773,7 +724,7 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         self.async_update_listeners()
 
     @callback
-    def async_set_value(self, serial: str, topic: DetailTopic, value: Any) -> None:
+    def async_set_value[T](self, serial: str, topic: DetailTopic[T], value: T) -> None:
         """Show the result of a successful command at once."""
         self.data.setdefault(serial, {})[topic] = value
         self.async_update_listeners()
@@ -790,7 +741,7 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         """
         self.async_set_value(
             serial,
-            DetailTopic.UPGRADE,
+            TOPIC_UPGRADE,
             UpgradeStatus(state=UpgradeState.UPGRADING, progress=0),
         )
         if serial in self._upgrades:
@@ -798,21 +749,22 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         deadline = dt_util.utcnow() + UPGRADE_WATCH_MAX
 
         async def _poll(now: datetime) -> None:
+            status: UpgradeStatus | None
             try:
-                status: UpgradeStatus = await self.client.get_upgrade_status(serial)
+                status = await TOPIC_UPGRADE.read(self.client, serial)
             except EzvizAuthError:
                 self._async_stop_watching(serial, keep=False)
                 self.config_entry.async_start_reauth(self.hass)
                 return
             except EzvizRateLimitError as err:
                 self.rate_limit.hit(err)
-                status = self.value(serial, DetailTopic.UPGRADE)
+                status = self.value(serial, TOPIC_UPGRADE)
             except EzvizError as err:
                 # Rebooting devices may not answer: keep the last progress.
                 LOGGER.debug("Reading the upgrade of %s failed: %s", serial, err)
-                status = self.value(serial, DetailTopic.UPGRADE)
+                status = self.value(serial, TOPIC_UPGRADE)
             else:
-                self.async_set_value(serial, DetailTopic.UPGRADE, status)
+                self.async_set_value(serial, TOPIC_UPGRADE, status)
             if status is not None and status.state is UpgradeState.FAILED:
                 LOGGER.warning("The firmware upgrade of %s failed", serial)
             if status is not None and status.state in (
@@ -845,7 +797,7 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
     def _async_stop_watching(self, serial: str, *, keep: bool) -> None:
         if (cancel := self._upgrades.pop(serial, None)) is not None:
             cancel()
-        if not keep and self.data.get(serial, {}).pop(DetailTopic.UPGRADE, None):
+        if not keep and self.data.get(serial, {}).pop(TOPIC_UPGRADE, None):
             self.async_update_listeners()
 
     def upgrading(self, serial: str) -> bool:

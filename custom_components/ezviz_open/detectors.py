@@ -1,6 +1,6 @@
 """Detectors of A1-type alarm hubs: one Home Assistant device per detector.
 
-The hub's ``detector/list`` is a detail topic (``DetailTopic.DETECTORS``):
+The hub's ``detector/list`` is a detail topic (``TOPIC_DETECTORS``):
 one request per hub per detail round, registered for every A1 hub while the
 entry is loaded (so that detectors paired later show up without a reload),
 and read again for that hub alone after a detector command. Each detector is
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
@@ -42,8 +42,8 @@ from .const import (
     ISSUE_DETECTOR_RENAME_FAILED,
     LOGGER,
 )
-from .coordinator import DetailTopic
 from .entity import MANUFACTURER, EzvizDetailEntity
+from .topics import TOPIC_DETECTORS
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api.system import DeviceCapabilities
 
-TOPIC = DetailTopic.DETECTORS
 _SEPARATOR = "_detector_"
 
 #: ``support_modify_detectorguard``: one mask per detector type, in the
@@ -101,7 +100,7 @@ def is_detector_hub(data: EzvizOpenData, serial: str) -> bool:
 
 def hub_detectors(data: EzvizOpenData, hub: str) -> dict[str, Detector]:
     """Return the hub's detectors as last listed, by serial (empty before a read)."""
-    listed = data.detail.value(hub, TOPIC) or []
+    listed = data.detail.value(hub, TOPIC_DETECTORS) or []
     return {det.serial: det for det in listed if det.serial}
 
 
@@ -148,7 +147,7 @@ def current_detector_identifiers(
                 domain == DOMAIN
                 and parsed is not None
                 and parsed[0] in hubs
-                and data.detail.value(parsed[0], TOPIC) is None
+                and data.detail.value(parsed[0], TOPIC_DETECTORS) is None
             ):
                 current.add(identifier)
     return current
@@ -280,21 +279,27 @@ async def async_rename_detector(
         )
         return
     ir.async_delete_issue(hass, DOMAIN, issue_id)
-    async_set_listed_detector(data, hub, detector, name=name)
+    async_set_listed_detector(data, hub, detector, lambda det: replace(det, name=name))
 
 
 @callback
 def async_set_listed_detector(
-    data: EzvizOpenData, hub: str, detector: str, **changes: Any
+    data: EzvizOpenData,
+    hub: str,
+    detector: str,
+    written: Callable[[Detector], Detector],
 ) -> None:
-    """Show a successful command at once; the hub's next read confirms it."""
-    listed = data.detail.value(hub, TOPIC)
+    """Show a successful command at once; the hub's next read confirms it.
+
+    ``written`` gives the detector as the hub would list it after the command.
+    """
+    listed = data.detail.value(hub, TOPIC_DETECTORS)
     if not listed:
         return
     data.detail.async_set_value(
         hub,
-        TOPIC,
-        [replace(det, **changes) if det.serial == detector else det for det in listed],
+        TOPIC_DETECTORS,
+        [written(det) if det.serial == detector else det for det in listed],
     )
 
 
@@ -340,7 +345,7 @@ def async_setup_detector_entities(
         account = data.account.data
         hubs = {s for s in account.devices if is_detector_hub(data, s)}
         for hub in hubs - registered.keys():
-            registered[hub] = data.detail.async_register(hub, TOPIC)
+            registered[hub] = data.detail.async_register(hub, TOPIC_DETECTORS)
         for hub in registered.keys() - hubs:
             registered.pop(hub)()
         _add_new()
@@ -359,13 +364,13 @@ def async_setup_detector_entities(
 
 async def async_refresh_hub(data: EzvizOpenData, hub: str) -> None:
     """Read the hub's detectors again, and only them (after a command)."""
-    await data.detail.async_refresh_device(hub, {TOPIC})
+    await data.detail.async_refresh_device(hub, {TOPIC_DETECTORS})
 
 
-class EzvizDetectorEntity(EzvizDetailEntity):
+class EzvizDetectorEntity(EzvizDetailEntity[list[Detector]]):
     """An entity of one detector, on the detector's own device."""
 
-    topic = TOPIC
+    topic = TOPIC_DETECTORS
 
     def __init__(
         self, data: EzvizOpenData, hub: str, detector: Detector, key: str
@@ -386,10 +391,10 @@ class EzvizDetectorEntity(EzvizDetailEntity):
         return super().available and self.detector is not None
 
     @callback
-    def async_set_detector(self, **changes: Any) -> None:
+    def async_set_detector(self, written: Callable[[Detector], Detector]) -> None:
         """Show a successful command at once; the hub's next read confirms it."""
         async_set_listed_detector(
-            self.runtime, self.serial, self.detector_serial, **changes
+            self.runtime, self.serial, self.detector_serial, written
         )
 
 

@@ -79,13 +79,13 @@ async def async_get_config_entry_diagnostics(
         "probes": data.capabilities.probes_as_dict(),
         "detail": {
             serial: {
-                topic.value: async_redact_data(_as_dict(value), TO_REDACT)
+                topic.key: async_redact_data(_as_dict(value), TO_REDACT)
                 for topic, value in topics.items()
             }
             for serial, topics in (data.detail.data or {}).items()
         },
         "detail_needs": sorted(
-            f"{serial} {topic.value}" for serial, topic in data.detail.needed()
+            f"{serial} {topic.key}" for serial, topic in data.detail.needed()
         ),
     }
 

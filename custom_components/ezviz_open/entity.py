@@ -11,7 +11,7 @@ the pinned minimum.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -19,13 +19,14 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.system import DeviceCapabilities
 from .const import CONF_VERIFICATION_CODES, DOMAIN
-from .coordinator import AccountCoordinator, AccountData, DetailTopic
+from .coordinator import AccountCoordinator, AccountData
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
     from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api.devices import Camera, Device
+    from .topics import DetailTopic
 
 MANUFACTURER = "EZVIZ"
 
@@ -177,10 +178,10 @@ class EzvizEntity(CoordinatorEntity[AccountCoordinator]):
         return super().available and self.online
 
 
-class EzvizDetailEntity(EzvizEntity):
+class EzvizDetailEntity[T](EzvizEntity):
     """An entity whose state comes from a per-device endpoint (``topic``)."""
 
-    topic: DetailTopic
+    topic: DetailTopic[T]
 
     async def async_added_to_hass(self) -> None:
         """Register what this entity reads and follow the detail cadence."""
@@ -190,7 +191,7 @@ class EzvizDetailEntity(EzvizEntity):
         self.async_on_remove(detail.async_add_listener(self._handle_coordinator_update))
 
     @property
-    def detail_value(self) -> Any:
+    def detail_value(self) -> T | None:
         """The last value read for this entity's topic."""
         return self.runtime.detail.value(self.serial, self.topic)
 

@@ -51,15 +51,14 @@ from .const import (
     LOGGER,
     QUALITY_SMOOTH,
 )
-from .coordinator import DetailTopic
 from .entity import verification_code, video_channels
 from .helpers import translate_error
+from .topics import TOPIC_STATUS
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from . import EzvizOpenConfigEntry, EzvizOpenData
-    from .api.devices import DeviceStatus
 
 #: How many days back (today included) a storage offers.
 RECORDING_DAYS = 7
@@ -241,7 +240,7 @@ class EzvizMediaSource(MediaSource):
         The status the detail cadence read costs nothing; without it a model
         with cloud support is asked once (``cloud/storage/device/info``).
         """
-        status: DeviceStatus | None = data.detail.value(serial, DetailTopic.STATUS)
+        status = data.detail.value(serial, TOPIC_STATUS)
         if status is not None and status.cloud_status is not None:
             return status.cloud_status is CloudStorageStatus.ACTIVATED
         caps = data.capabilities.get(serial)

@@ -25,7 +25,7 @@ pointing.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
@@ -34,12 +34,12 @@ from .api._parse import as_bool
 from .api.device_config import AlarmSoundMode, FillLightMode, WorkingMode
 from .api.devices import AlarmSoundMode as StatusAlarmSoundMode
 from .api.settings import ChimeType
-from .coordinator import DetailTopic
 from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
 from .helpers import ezviz_exception_handler, is_battery_camera
+from .topics import TOPIC_CHIME, TOPIC_FILL_LIGHT, TOPIC_STATUS, TOPIC_WORKING_MODE
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Mapping
 
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .api.device_config import TimingPlan
     from .api.settings import ChimeSettings
     from .api.system import DeviceCapabilities
+    from .topics import DetailTopic
 
 PARALLEL_UPDATES = 1
 
@@ -81,22 +82,22 @@ WORKING_MODE_OPTIONS: dict[str, WorkingMode] = {
 DEFAULT_CHIME_DURATION = 10000
 
 
-def _option_of(options: dict[str, Any], value: Any) -> str | None:
+def _option_of(options: Mapping[str, int], value: int | None) -> str | None:
     """Return the option whose wire value is ``value`` (None if unknown)."""
     return next((option for option, wire in options.items() if wire == value), None)
 
 
 async def _set_working_mode(
-    client: EzvizOpenClient, serial: str, plan: TimingPlan, mode: WorkingMode
+    client: EzvizOpenClient, serial: str, plan: TimingPlan | None, mode: WorkingMode
 ) -> None:
     """Write the plan back with its times and days, running ``mode``.
 
     The set endpoint takes one daily range for some week days: the first
-    range of the plan (all day, every day when it has none).
+    range of the plan (all day, every day when it has none or was not read).
     """
-    week = plan.week_plans[0] if plan.week_plans else None
+    week = plan.week_plans[0] if plan and plan.week_plans else None
     slot = week.time_plan[0] if week and week.time_plan else None
-    enabled = as_bool(plan.raw.get("enable"))
+    enabled = as_bool(plan.raw.get("enable")) if plan else None
     await client.set_timing_plan(
         serial,
         enabled=True if enabled is None else enabled,
@@ -123,39 +124,47 @@ def _working_mode(plan: TimingPlan) -> WorkingMode | int | None:
 
 
 async def _set_chime(
-    client: EzvizOpenClient, serial: str, chime: ChimeSettings, chime_type: ChimeType
+    client: EzvizOpenClient,
+    serial: str,
+    chime: ChimeSettings | None,
+    chime_type: ChimeType,
 ) -> None:
     """Change the chime type, keeping its duration."""
+    duration = chime.duration if chime is not None else None
     await client.set_chime(
         serial,
         chime_type,
-        chime.duration if chime.duration is not None else DEFAULT_CHIME_DURATION,
+        duration if duration is not None else DEFAULT_CHIME_DURATION,
     )
 
 
 @dataclass(frozen=True, kw_only=True)
-class EzvizSelectEntityDescription(SelectEntityDescription):
-    """A select read from one detail topic."""
+class EzvizSelectEntityDescription[T, V: int](SelectEntityDescription):
+    """A select read from one detail topic (replies ``T``, wire values ``V``)."""
 
-    topic: DetailTopic
+    topic: DetailTopic[T]
     exists_fn: Callable[[DeviceCapabilities], bool]
     #: Option name -> the client's value for it.
-    values: dict[str, Any]
-    #: The client's value for the current option, from the topic's reply.
-    value_fn: Callable[[Any], Any]
-    select_fn: Callable[[EzvizOpenClient, str, Any, Any], Awaitable[None]]
+    values: dict[str, V]
+    #: The wire value of the current option, from the topic's reply (a
+    #: number no option has shows as no option).
+    value_fn: Callable[[T], int | None]
+    #: Writes a value; gets the topic's last reply (None if not read yet).
+    select_fn: Callable[[EzvizOpenClient, str, T | None, V], Awaitable[None]]
     #: The topic's reply after a successful write of a value.
-    written_fn: Callable[[Any, Any], Any]
+    written_fn: Callable[[T, V], T]
 
 
-SELECTS: tuple[EzvizSelectEntityDescription, ...] = (
+#: No tuple type on purpose: mypy then infers each description's own types
+#: and checks its functions against them (see ``switch.SWITCHES``).
+SELECTS: Final = (
     EzvizSelectEntityDescription(
         key="fill_light_mode",
         translation_key="fill_light_mode",
         entity_category=EntityCategory.CONFIG,
         options=list(FILL_LIGHT_OPTIONS),
         values=FILL_LIGHT_OPTIONS,
-        topic=DetailTopic.FILL_LIGHT,
+        topic=TOPIC_FILL_LIGHT,
         # No flag in the capability table: the endpoint answered (a probe).
         exists_fn=lambda caps: caps.fill_light,
         value_fn=lambda status: status.mode,
@@ -171,7 +180,7 @@ SELECTS: tuple[EzvizSelectEntityDescription, ...] = (
         options=list(ALARM_SOUND_OPTIONS),
         values=ALARM_SOUND_OPTIONS,
         # device/status/get reports it, and other entities read that anyway.
-        topic=DetailTopic.STATUS,
+        topic=TOPIC_STATUS,
         exists_fn=lambda caps: caps.support_alarm_voice,
         value_fn=lambda status: status.alarm_sound_mode,
         select_fn=lambda client, serial, _status, mode: client.set_alarm_sound_mode(
@@ -187,7 +196,7 @@ SELECTS: tuple[EzvizSelectEntityDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         options=list(CHIME_OPTIONS),
         values=CHIME_OPTIONS,
-        topic=DetailTopic.CHIME,
+        topic=TOPIC_CHIME,
         exists_fn=lambda caps: caps.support_chime,
         value_fn=lambda chime: chime.chime_type,
         select_fn=_set_chime,
@@ -199,7 +208,7 @@ SELECTS: tuple[EzvizSelectEntityDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         options=list(WORKING_MODE_OPTIONS),
         values=WORKING_MODE_OPTIONS,
-        topic=DetailTopic.WORKING_MODE,
+        topic=TOPIC_WORKING_MODE,
         exists_fn=is_battery_camera,
         value_fn=_working_mode,
         select_fn=_set_working_mode,
@@ -219,9 +228,11 @@ async def async_setup_entry(
         caps = data.capabilities.get(serial)
         if caps is None:
             return []
+        # Each one was checked against its types where it is declared.
+        descriptions: tuple[EzvizSelectEntityDescription[Any, Any], ...] = SELECTS
         entities: list[EzvizEntity] = [
             EzvizSelect(data, serial, description)
-            for description in SELECTS
+            for description in descriptions
             if description.exists_fn(caps)
         ]
         if caps.ptz_preset:
@@ -231,16 +242,16 @@ async def async_setup_entry(
     async_setup_device_entities(entry, async_add_entities, _entities)
 
 
-class EzvizSelect(EzvizDetailEntity, SelectEntity):
+class EzvizSelect[T, V: int](EzvizDetailEntity[T], SelectEntity):
     """A select read from a per-device endpoint."""
 
-    entity_description: EzvizSelectEntityDescription
+    entity_description: EzvizSelectEntityDescription[T, V]
 
     def __init__(
         self,
         data: EzvizOpenData,
         serial: str,
-        description: EzvizSelectEntityDescription,
+        description: EzvizSelectEntityDescription[T, V],
     ) -> None:
         """Set up the select."""
         self.entity_description = description

@@ -10,7 +10,7 @@ firmware version comes with the device list and costs nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -21,9 +21,9 @@ from homeassistant.components.sensor import (
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfInformation
 
 from .api.devices import CloudStorageStatus, DiskState
-from .coordinator import DetailTopic
 from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
 from .helpers import is_battery_camera
+from .topics import TOPIC_INFO, TOPIC_STATUS, TOPIC_STORAGE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .api.device_config import StorageMedium
     from .api.devices import Device, DeviceStatus
     from .api.system import DeviceCapabilities
+    from .topics import DetailTopic
 
 PARALLEL_UPDATES = 0
 
@@ -77,16 +78,25 @@ def _cloud_state(status: DeviceStatus) -> str | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EzvizSensorEntityDescription(SensorEntityDescription):
-    """A sensor read from a detail topic, or from the device list (no topic)."""
+class EzvizSensorEntityDescription[T](SensorEntityDescription):
+    """A sensor read from one detail topic, whose replies are ``T``."""
 
-    #: None: the value comes from the device list (``value_fn`` gets the Device).
-    topic: DetailTopic | None
+    topic: DetailTopic[T]
     exists_fn: Callable[[DeviceCapabilities], bool]
-    value_fn: Callable[[Any], StateType]
+    value_fn: Callable[[T], StateType]
 
 
-SENSORS: tuple[EzvizSensorEntityDescription, ...] = (
+@dataclass(frozen=True, kw_only=True)
+class EzvizDeviceSensorEntityDescription(SensorEntityDescription):
+    """A sensor read from the device list (free: no request of its own)."""
+
+    exists_fn: Callable[[DeviceCapabilities], bool]
+    value_fn: Callable[[Device], StateType]
+
+
+#: No tuple type on purpose: mypy then infers each description's own topic
+#: type and checks its functions against it (see ``switch.SWITCHES``).
+SENSORS: Final = (
     EzvizSensorEntityDescription(
         key="battery",
         translation_key="battery",
@@ -94,7 +104,7 @@ SENSORS: tuple[EzvizSensorEntityDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
-        topic=DetailTopic.STATUS,
+        topic=TOPIC_STATUS,
         exists_fn=is_battery_camera,
         value_fn=lambda status: status.battery,
     ),
@@ -104,7 +114,7 @@ SENSORS: tuple[EzvizSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(STORAGE_STATES.values()),
         entity_category=EntityCategory.DIAGNOSTIC,
-        topic=DetailTopic.STATUS,
+        topic=TOPIC_STATUS,
         exists_fn=lambda caps: caps.support_disk,
         value_fn=_storage_state,
     ),
@@ -114,7 +124,7 @@ SENSORS: tuple[EzvizSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(CLOUD_STATES.values()),
         entity_category=EntityCategory.DIAGNOSTIC,
-        topic=DetailTopic.STATUS,
+        topic=TOPIC_STATUS,
         exists_fn=lambda caps: caps.support_cloud,
         value_fn=_cloud_state,
     ),
@@ -126,7 +136,7 @@ SENSORS: tuple[EzvizSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        topic=DetailTopic.INFO,
+        topic=TOPIC_INFO,
         exists_fn=lambda caps: caps.supports("support_wifi"),
         value_fn=lambda info: info.signal,
     ),
@@ -141,18 +151,19 @@ SENSORS: tuple[EzvizSensorEntityDescription, ...] = (
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        topic=DetailTopic.STORAGE,
+        topic=TOPIC_STORAGE,
         exists_fn=lambda caps: caps.support_disk,
         value_fn=_capacity,
     ),
-    # Free (the device list), but the update entity and the device page show
-    # it already: disabled by default.
-    EzvizSensorEntityDescription(
+)
+DEVICE_SENSORS: tuple[EzvizDeviceSensorEntityDescription, ...] = (
+    # Free, but the update entity and the device page show it already:
+    # disabled by default.
+    EzvizDeviceSensorEntityDescription(
         key="firmware_version",
         translation_key="firmware_version",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        topic=None,
         exists_fn=lambda caps: True,
         value_fn=lambda device: device.version,
     ),
@@ -170,31 +181,36 @@ async def async_setup_entry(
         caps = data.capabilities.get(serial)
         if caps is None:
             return []
-        return [
-            (EzvizDeviceSensor if description.topic is None else EzvizDetailSensor)(
-                data, serial, description
-            )
-            for description in SENSORS
+        # Each one was checked against its topic's type where it is declared.
+        descriptions: tuple[EzvizSensorEntityDescription[Any], ...] = SENSORS
+        entities: list[EzvizEntity] = [
+            EzvizDetailSensor(data, serial, description)
+            for description in descriptions
             if description.exists_fn(caps)
         ]
+        entities.extend(
+            EzvizDeviceSensor(data, serial, description)
+            for description in DEVICE_SENSORS
+            if description.exists_fn(caps)
+        )
+        return entities
 
     async_setup_device_entities(entry, async_add_entities, _entities)
 
 
-class EzvizDetailSensor(EzvizDetailEntity, SensorEntity):
+class EzvizDetailSensor[T](EzvizDetailEntity[T], SensorEntity):
     """A sensor read from a per-device endpoint."""
 
-    entity_description: EzvizSensorEntityDescription
+    entity_description: EzvizSensorEntityDescription[T]
 
     def __init__(
         self,
         data: EzvizOpenData,
         serial: str,
-        description: EzvizSensorEntityDescription,
+        description: EzvizSensorEntityDescription[T],
     ) -> None:
         """Set up the sensor."""
         self.entity_description = description
-        assert description.topic is not None
         self.topic = description.topic
         super().__init__(data, serial, description.key)
 
@@ -208,13 +224,13 @@ class EzvizDetailSensor(EzvizDetailEntity, SensorEntity):
 class EzvizDeviceSensor(EzvizEntity, SensorEntity):
     """A sensor read from the device list."""
 
-    entity_description: EzvizSensorEntityDescription
+    entity_description: EzvizDeviceSensorEntityDescription
 
     def __init__(
         self,
         data: EzvizOpenData,
         serial: str,
-        description: EzvizSensorEntityDescription,
+        description: EzvizDeviceSensorEntityDescription,
     ) -> None:
         """Set up the sensor."""
         self.entity_description = description
@@ -223,5 +239,5 @@ class EzvizDeviceSensor(EzvizEntity, SensorEntity):
     @property
     def native_value(self) -> StateType:
         """The value from the device as last listed."""
-        device: Device | None = self.device
+        device = self.device
         return None if device is None else self.entity_description.value_fn(device)

@@ -13,16 +13,16 @@ where the hub's guard mask lets it be armed on its own
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.exceptions import ServiceValidationError
 
 from .api.detectors import Detector, SafeMode
-from .api.device_config import SwitchType
+from .api.device_config import SwitchStatus as ConfigSwitchStatus, SwitchType
+from .api.settings import SwitchStatus
 from .const import DOMAIN
-from .coordinator import DetailTopic
 from .detectors import (
     EzvizDetectorEntity,
     async_refresh_hub,
@@ -31,6 +31,14 @@ from .detectors import (
 )
 from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
 from .helpers import ezviz_exception_handler
+from .topics import (
+    TOPIC_INFRARED,
+    TOPIC_MICROPHONE,
+    TOPIC_MOTION_LIGHT,
+    TOPIC_PROMPT_SOUND,
+    TOPIC_SOUND_LOCALIZATION,
+    TOPIC_STATUS,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -41,35 +49,41 @@ if TYPE_CHECKING:
     from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api import EzvizOpenClient
     from .api.system import DeviceCapabilities
+    from .topics import DetailTopic
 
 PARALLEL_UPDATES = 1
 
 
-def _enabled(value: Any) -> bool | None:
-    return getattr(value, "enabled", None)
+def _enabled(status: SwitchStatus | ConfigSwitchStatus) -> bool | None:
+    """Return the state of an on/off endpoint (None when its reply did not say)."""
+    return status.enabled
 
 
-def _with_enabled(value: Any, on: bool) -> Any:
-    return replace(value, enabled=on)
+def _with_enabled[S: (SwitchStatus, ConfigSwitchStatus)](status: S, on: bool) -> S:
+    """Return an on/off endpoint's reply as it is after ``on`` was written."""
+    return replace(status, enabled=on)
 
 
 @dataclass(frozen=True, kw_only=True)
-class EzvizSwitchEntityDescription(SwitchEntityDescription):
-    """A switch read from one detail topic."""
+class EzvizSwitchEntityDescription[T](SwitchEntityDescription):
+    """A switch read from one detail topic, whose replies are ``T``."""
 
-    topic: DetailTopic
+    topic: DetailTopic[T]
     exists_fn: Callable[[DeviceCapabilities], bool]
-    value_fn: Callable[[Any], bool | None] = _enabled
+    value_fn: Callable[[T], bool | None]
     set_fn: Callable[[EzvizOpenClient, str, bool], Awaitable[None]]
     #: The topic's value after a successful write.
-    written_fn: Callable[[Any, bool], Any] = _with_enabled
+    written_fn: Callable[[T, bool], T]
 
 
-SWITCHES: tuple[EzvizSwitchEntityDescription, ...] = (
+#: No tuple type on purpose: mypy then infers each description's own topic
+#: type and checks its functions against it (under a ``tuple[...[Any], ...]``
+#: annotation it would check none of them).
+SWITCHES: Final = (
     EzvizSwitchEntityDescription(
         key="privacy",
         translation_key="privacy",
-        topic=DetailTopic.STATUS,
+        topic=TOPIC_STATUS,
         exists_fn=lambda caps: caps.support_privacy,
         value_fn=lambda status: status.privacy,
         set_fn=lambda client, serial, on: client.set_privacy(serial, on),
@@ -79,27 +93,33 @@ SWITCHES: tuple[EzvizSwitchEntityDescription, ...] = (
         key="microphone",
         translation_key="microphone",
         entity_category=EntityCategory.CONFIG,
-        topic=DetailTopic.MICROPHONE,
+        topic=TOPIC_MICROPHONE,
         exists_fn=lambda caps: caps.support_audio_onoff,
         set_fn=lambda client, serial, on: client.set_microphone(serial, on),
+        value_fn=_enabled,
+        written_fn=_with_enabled,
     ),
     EzvizSwitchEntityDescription(
         key="infrared",
         translation_key="infrared",
         entity_category=EntityCategory.CONFIG,
-        topic=DetailTopic.INFRARED,
+        topic=TOPIC_INFRARED,
         exists_fn=lambda caps: caps.support_close_infrared_light,
         set_fn=lambda client, serial, on: client.set_infrared(serial, on),
+        value_fn=_enabled,
+        written_fn=_with_enabled,
     ),
     EzvizSwitchEntityDescription(
         key="motion_light",
         translation_key="motion_light",
         entity_category=EntityCategory.CONFIG,
-        topic=DetailTopic.MOTION_LIGHT,
+        topic=TOPIC_MOTION_LIGHT,
         exists_fn=lambda caps: caps.support_alarm_light,
         set_fn=lambda client, serial, on: client.set_switch_status(
             serial, SwitchType.MOTION_TRIGGERED_LIGHT, on
         ),
+        value_fn=_enabled,
+        written_fn=_with_enabled,
     ),
     # Rarely changed: disabled by default, so that they cost no requests
     # unless a user enables them.
@@ -108,19 +128,23 @@ SWITCHES: tuple[EzvizSwitchEntityDescription, ...] = (
         translation_key="sound_localization",
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
-        topic=DetailTopic.SOUND_LOCALIZATION,
+        topic=TOPIC_SOUND_LOCALIZATION,
         exists_fn=lambda caps: caps.support_ssl,
         set_fn=lambda client, serial, on: client.set_sound_localization(serial, on),
+        value_fn=_enabled,
+        written_fn=_with_enabled,
     ),
     EzvizSwitchEntityDescription(
         key="prompt_sound",
         translation_key="prompt_sound",
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
-        topic=DetailTopic.PROMPT_SOUND,
+        topic=TOPIC_PROMPT_SOUND,
         # Voice prompts accompany Wi-Fi configuration.
         exists_fn=lambda caps: caps.supports("support_wifi"),
         set_fn=lambda client, serial, on: client.set_prompt_sound(serial, on),
+        value_fn=_enabled,
+        written_fn=_with_enabled,
     ),
 )
 
@@ -136,9 +160,11 @@ async def async_setup_entry(
         caps = data.capabilities.get(serial)
         if caps is None:
             return []
+        # Each one was checked against its topic's type where it is declared.
+        descriptions: tuple[EzvizSwitchEntityDescription[Any], ...] = SWITCHES
         entities: list[EzvizEntity] = [
             EzvizSwitch(data, serial, description)
-            for description in SWITCHES
+            for description in descriptions
             if description.exists_fn(caps)
         ]
         if caps.support_encrypt:
@@ -175,16 +201,16 @@ class _EzvizOnOffSwitch(SwitchEntity):
         raise NotImplementedError
 
 
-class EzvizSwitch(EzvizDetailEntity, _EzvizOnOffSwitch):
+class EzvizSwitch[T](EzvizDetailEntity[T], _EzvizOnOffSwitch):
     """A switch read from a per-device endpoint."""
 
-    entity_description: EzvizSwitchEntityDescription
+    entity_description: EzvizSwitchEntityDescription[T]
 
     def __init__(
         self,
         data: EzvizOpenData,
         serial: str,
-        description: EzvizSwitchEntityDescription,
+        description: EzvizSwitchEntityDescription[T],
     ) -> None:
         """Set up the switch."""
         self.entity_description = description
@@ -254,8 +280,8 @@ class EzvizDetectorSwitchDescription(SwitchEntityDescription):
 
     mode: SafeMode
     value_fn: Callable[[Detector], bool | None]
-    #: The detector's fields after a successful write.
-    written_fn: Callable[[bool], dict[str, bool]]
+    #: The detector as listed after a successful write.
+    written_fn: Callable[[Detector, bool], Detector]
 
 
 DETECTOR_SWITCHES: tuple[EzvizDetectorSwitchDescription, ...] = (
@@ -265,7 +291,7 @@ DETECTOR_SWITCHES: tuple[EzvizDetectorSwitchDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         mode=SafeMode.HOME,
         value_fn=lambda detector: detector.home_enabled,
-        written_fn=lambda on: {"home_enabled": on},
+        written_fn=lambda detector, on: replace(detector, home_enabled=on),
     ),
     EzvizDetectorSwitchDescription(
         key="away_mode",
@@ -273,7 +299,7 @@ DETECTOR_SWITCHES: tuple[EzvizDetectorSwitchDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         mode=SafeMode.AWAY,
         value_fn=lambda detector: detector.away_enabled,
-        written_fn=lambda on: {"away_enabled": on},
+        written_fn=lambda detector, on: replace(detector, away_enabled=on),
     ),
     EzvizDetectorSwitchDescription(
         key="sleep_mode",
@@ -281,7 +307,7 @@ DETECTOR_SWITCHES: tuple[EzvizDetectorSwitchDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         mode=SafeMode.SLEEP,
         value_fn=lambda detector: detector.sleep_enabled,
-        written_fn=lambda on: {"sleep_enabled": on},
+        written_fn=lambda detector, on: replace(detector, sleep_enabled=on),
     ),
 )
 
@@ -314,5 +340,5 @@ class EzvizDetectorSwitch(EzvizDetectorEntity, _EzvizOnOffSwitch):
         await self.runtime.client.set_detector_status(
             self.serial, self.detector_serial, description.mode, on
         )
-        self.async_set_detector(**description.written_fn(on))
+        self.async_set_detector(lambda detector: description.written_fn(detector, on))
         await async_refresh_hub(self.runtime, self.serial)

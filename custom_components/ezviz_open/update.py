@@ -2,8 +2,8 @@
 
 The installed version comes with the device list (the account cadence, free);
 the latest one from ``device/version/info``, read once a day per device and
-again when the installed version changes (see ``TOPIC_MAX_AGE`` in
-``coordinator.py``). An install starts ``device/upgrade``; its progress is
+again when the installed version changes (see ``TOPIC_VERSION`` in
+``topics.py``). An install starts ``device/upgrade``; its progress is
 then read from ``device/upgrade/status`` every 30 seconds until it ends.
 """
 
@@ -18,17 +18,17 @@ from homeassistant.components.update import (
 )
 from homeassistant.const import EntityCategory
 
-from .api.system import UpgradeState
-from .coordinator import DetailTopic
+from .api.system import DeviceVersion, UpgradeState
 from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
 from .helpers import ezviz_exception_handler
+from .topics import TOPIC_UPGRADE, TOPIC_VERSION
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from . import EzvizOpenConfigEntry, EzvizOpenData
-    from .api.system import DeviceVersion, UpgradeStatus
+    from .api.system import UpgradeStatus
 
 PARALLEL_UPDATES = 1
 
@@ -49,7 +49,7 @@ async def async_setup_entry(
     async_setup_device_entities(entry, async_add_entities, _entities)
 
 
-class EzvizFirmwareUpdate(EzvizDetailEntity, UpdateEntity):
+class EzvizFirmwareUpdate(EzvizDetailEntity[DeviceVersion], UpdateEntity):
     """The device's firmware: installed, latest, install with progress."""
 
     _attr_device_class = UpdateDeviceClass.FIRMWARE
@@ -58,7 +58,7 @@ class EzvizFirmwareUpdate(EzvizDetailEntity, UpdateEntity):
         UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS
     )
     _attr_translation_key = "firmware"
-    topic = DetailTopic.VERSION
+    topic = TOPIC_VERSION
 
     def __init__(self, data: EzvizOpenData, serial: str) -> None:
         """Set up the entity."""
@@ -66,15 +66,11 @@ class EzvizFirmwareUpdate(EzvizDetailEntity, UpdateEntity):
 
     @property
     def _version(self) -> DeviceVersion | None:
-        version: DeviceVersion | None = self.detail_value
-        return version
+        return self.detail_value
 
     @property
     def _upgrade(self) -> UpgradeStatus | None:
-        status: UpgradeStatus | None = self.runtime.detail.value(
-            self.serial, DetailTopic.UPGRADE
-        )
-        return status
+        return self.runtime.detail.value(self.serial, TOPIC_UPGRADE)
 
     @property
     def available(self) -> bool:

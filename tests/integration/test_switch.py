@@ -11,6 +11,7 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
+    STATE_UNKNOWN,
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
@@ -75,6 +76,41 @@ async def test_switch_write(
     )
     assert [request.path for request in simulator.requests] == [write, read]
     assert hass.states.get(entity_id).state == state
+
+
+async def test_switch_write_when_reply_has_no_state(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A reply without the state: unknown, then what was written, kept.
+
+    The default write sets ``enabled`` on whatever the endpoint last replied;
+    after the cloud accepted the command the switch shows it, even when the
+    read that should confirm it fails, and raises nothing.
+    """
+    entity_id = "switch.living_room_infrared_light"
+    detail = init_integration.runtime_data.detail
+    # The simulator always says; a device that does not answers "enable": null.
+    simulator.state.devices["C6N000001"].infrared = None
+    await detail.async_refresh_device("C6N000001")
+    assert hass.states.get(entity_id).state == STATE_UNKNOWN
+
+    read = "/api/lapp/device/infrared/switch/get"
+    simulator.faults.error(read, 20008, times=1)  # device response timeout
+    simulator.reset_log()
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+    assert [r.path for r in simulator.requests] == [
+        "/api/lapp/device/infrared/switch/set",
+        read,
+    ]
+    assert simulator.state.devices["C6N000001"].infrared == 1
+    assert hass.states.get(entity_id).state == STATE_ON
+
+    # Later reads show what the device says.
+    simulator.state.devices["C6N000001"].infrared = 0
+    await detail.async_refresh_device("C6N000001")
+    assert hass.states.get(entity_id).state == STATE_OFF
 
 
 async def test_switch_write_values(
