@@ -6,9 +6,10 @@ current option from that reply, how to write an option, and what the reply
 would look like after a successful write (shown at once; one read of that
 endpoint, for that device, confirms it).
 
-The fill light has no flag in the reference's capability table: the select
-exists when ``fillLight/mode/get`` answered with a mode, asked once per
-device and firmware version with the capability set (``CapabilityStore``).
+The fill light and the working mode have no flag in the reference's
+capability table: each select exists when its endpoint (``fillLight/mode/get``,
+``timing/plan/get``) answered with data, asked once per device and firmware
+version with the capability set (``CapabilityStore``).
 
 Infrared is not here: the API only turns the infrared light on or off, so it
 is a switch (``switch.py``).
@@ -36,7 +37,7 @@ from .api.devices import AlarmSoundMode as StatusAlarmSoundMode
 from .api.settings import ChimeType
 from .coordinator import DetailTopic
 from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
-from .helpers import ezviz_exception_handler, is_battery_camera
+from .helpers import ezviz_exception_handler
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -200,7 +201,8 @@ SELECTS: tuple[EzvizSelectEntityDescription, ...] = (
         options=list(WORKING_MODE_OPTIONS),
         values=WORKING_MODE_OPTIONS,
         topic=DetailTopic.WORKING_MODE,
-        exists_fn=is_battery_camera,
+        # No flag in the capability table: the endpoint answered (a probe).
+        exists_fn=lambda caps: caps.working_mode,
         value_fn=_working_mode,
         select_fn=_set_working_mode,
         written_fn=_with_working_mode,
