@@ -163,7 +163,8 @@ class Device:
     alarm_sound_mode: int = 0
     privacy: int = 0
     pir_status: int = -2
-    sound_switch: int = 1
+    #: Voice prompts (``sound/switch``); None: the device has none (60020).
+    sound_switch: int | None = None
     ssl: int = 0
     microphone: int = 1
     infrared: int = 1

@@ -16,12 +16,13 @@ Capabilities (``CapabilityStore``)
     ``device/capacity``, one request per device, only for a device seen for
     the first time or whose firmware version changed. Right after it, a
     feature the reference's capability table names no flag for is decided
-    by its endpoint (a probe, ``PROBE_APPLIES``): the fill light, one
-    ``fillLight/mode/get`` per single-channel camera (not hubs, not
-    recorders), made when the device is online. Both are kept in Home
-    Assistant's storage, so a restart costs nothing here; a probe that
-    fails (offline, rate limit, server error) is asked again 10 minutes
-    later, not remembered.
+    by its endpoint (a probe, ``PROBE_APPLIES``): the fill light
+    (``fillLight/mode/get``), voice prompts (``sound/switch/status``) and
+    the working mode (``timing/plan/get``), one request each per
+    single-channel camera (not hubs, not recorders), made when the device
+    is online. Both are kept in Home Assistant's storage, so a restart
+    costs nothing here; a probe that fails (offline, rate limit, server
+    error) is asked again 10 minutes later, not remembered.
 
 Detail cadence (``DetailCoordinator``, default every 60 min)
     Per online device, only the endpoints that some *enabled* entity of that
@@ -520,8 +521,8 @@ def _own_camera(account: AccountData, serial: str, caps: DeviceCapabilities) -> 
 
     Not an alarm hub (no video; ``support_protection_mode`` 1 is the
     reference's "protection mode only", the A1), not a recorder (an NVR's
-    channels are other devices' cameras, and the fill light endpoint takes
-    no channel).
+    channels are other devices' cameras, and the probed endpoints take no
+    channel).
     """
     return (
         len(account.cameras.get(serial, [])) == 1
@@ -533,6 +534,8 @@ def _own_camera(account: AccountData, serial: str, caps: DeviceCapabilities) -> 
 #: never asked, so they cost nothing).
 PROBE_APPLIES: dict[Probe, Callable[[AccountData, str, DeviceCapabilities], bool]] = {
     Probe.FILL_LIGHT: _own_camera,
+    Probe.PROMPT_SOUND: _own_camera,
+    Probe.WORKING_MODE: _own_camera,
 }
 
 

@@ -6,9 +6,10 @@ current option from that reply, how to write an option, and what the reply
 would look like after a successful write (shown at once; one read of that
 endpoint, for that device, confirms it).
 
-The fill light has no flag in the reference's capability table: the select
-exists when ``fillLight/mode/get`` answered with a mode, asked once per
-device and firmware version with the capability set (``CapabilityStore``).
+The fill light and the working mode have no flag in the reference's
+capability table: each select exists when its endpoint (``fillLight/mode/get``,
+``timing/plan/get``) answered with data, asked once per device and firmware
+version with the capability set (``CapabilityStore``).
 
 Infrared is not here: the API only turns the infrared light on or off, so it
 is a switch (``switch.py``).
@@ -35,7 +36,7 @@ from .api.device_config import AlarmSoundMode, FillLightMode, WorkingMode
 from .api.devices import AlarmSoundMode as StatusAlarmSoundMode
 from .api.settings import ChimeType
 from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
-from .helpers import ezviz_exception_handler, is_battery_camera
+from .helpers import ezviz_exception_handler
 from .topics import TOPIC_CHIME, TOPIC_FILL_LIGHT, TOPIC_STATUS, TOPIC_WORKING_MODE
 
 if TYPE_CHECKING:
@@ -209,7 +210,8 @@ SELECTS: Final = (
         options=list(WORKING_MODE_OPTIONS),
         values=WORKING_MODE_OPTIONS,
         topic=TOPIC_WORKING_MODE,
-        exists_fn=is_battery_camera,
+        # No flag in the capability table: the endpoint answered (a probe).
+        exists_fn=lambda caps: caps.working_mode,
         value_fn=_working_mode,
         select_fn=_set_working_mode,
         written_fn=_with_working_mode,

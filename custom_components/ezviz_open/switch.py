@@ -4,6 +4,9 @@ A description says from which capability the switch exists, which per-device
 endpoint (detail topic) it reads, how to read its value from that reply, how
 to write it, and what the reply would look like after a successful write (so
 the new state shows at once; a read of that one endpoint confirms it).
+Voice prompts have no flag in the reference's capability table: that switch
+exists when ``sound/switch/status`` answered with a status, asked once per
+device and firmware version with the capability set (``CapabilityStore``).
 
 Each detector of an A1 hub has a switch per hub mode (home, away, sleep)
 where the hub's guard mask lets it be armed on its own
@@ -140,8 +143,8 @@ SWITCHES: Final = (
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
         topic=TOPIC_PROMPT_SOUND,
-        # Voice prompts accompany Wi-Fi configuration.
-        exists_fn=lambda caps: caps.supports("support_wifi"),
+        # No flag in the capability table: the endpoint answered (a probe).
+        exists_fn=lambda caps: caps.prompt_sound,
         set_fn=lambda client, serial, on: client.set_prompt_sound(serial, on),
         value_fn=_enabled,
         written_fn=_with_enabled,

@@ -86,8 +86,14 @@ async def password_update(ctx: RequestContext) -> Any:
 
 @route("/api/lapp/device/sound/switch/status")
 async def sound_status(ctx: RequestContext) -> dict[str, Any]:
-    """Get Audio Prompt Status of Wi-Fi Configuration."""
+    """Get Audio Prompt Status of Wi-Fi Configuration.
+
+    The capability table names no flag for the prompts: a device has them
+    when its ``sound_switch`` is set; any other answers 60020.
+    """
     dev = ctx.device()
+    if dev.sound_switch is None:
+        raise ApiError(60020)
     return _switch_reply(dev, ctx, dev.sound_switch)
 
 
@@ -100,6 +106,8 @@ async def sound_set(ctx: RequestContext) -> Any:
         ctx.channel(dev)
     if not dev.online:
         raise ApiError(20007)
+    if dev.sound_switch is None:
+        raise ApiError(60020)
     dev.sound_switch = value
     return NO_DATA
 

@@ -8,7 +8,10 @@ from aiohttp import web
 import pytest
 
 from custom_components.ezviz_open.api import EzvizOpenClient
-from custom_components.ezviz_open.api.device_config import PATH_FILL_LIGHT_GET
+from custom_components.ezviz_open.api.device_config import (
+    PATH_FILL_LIGHT_GET,
+    PATH_TIMING_PLAN_GET,
+)
 from custom_components.ezviz_open.api.errors import (
     EzvizDeviceBusyError,
     EzvizDeviceOfflineError,
@@ -23,6 +26,7 @@ from custom_components.ezviz_open.api.errors import (
     EzvizServerError,
 )
 from custom_components.ezviz_open.api.live import StreamProtocol
+from custom_components.ezviz_open.api.settings import PATH_PROMPT_SOUND_STATUS
 from custom_components.ezviz_open.api.system import (
     PATH_CAPACITY,
     PATH_DEVICE_INFO,
@@ -325,6 +329,123 @@ async def test_probe_reply_shapes(
     assert await client.probe(CAMERA, Probe.FILL_LIGHT) is expected
 
 
+async def test_probe_prompt_sound_and_working_mode_against_the_simulator(
+    client: EzvizOpenClient, simulator: Simulator
+) -> None:
+    """Each probe makes its entity's own read: lapp POST or v3 GET.
+
+    Data where the device has the feature; 60020 (lapp envelope, HTTP 200;
+    v3, HTTP 422) where it has not, whatever its capability flags say (the
+    doorbell has no ``support_wifi``, the PTZ camera no
+    ``support_battery_manage``; neither decides).
+    """
+    assert await client.probe(CAMERA, Probe.PROMPT_SOUND) is True
+    assert_lapp(
+        last_request(simulator, PATH_PROMPT_SOUND_STATUS), {"deviceSerial": CAMERA}
+    )
+    assert await client.probe(BATTERY, Probe.PROMPT_SOUND) is True
+    assert await client.probe(DOORBELL, Probe.PROMPT_SOUND) is False
+    simulator.state.devices[BATTERY].sound_switch = None
+    assert await client.probe(BATTERY, Probe.PROMPT_SOUND) is False
+
+    assert await client.probe(BATTERY, Probe.WORKING_MODE) is True
+    assert_v3(last_request(simulator, PATH_TIMING_PLAN_GET), "GET", BATTERY)
+    assert await client.probe(CAMERA, Probe.WORKING_MODE) is False
+    simulator.state.devices[CAMERA].timing_plan = {"eventArg": "2"}
+    assert await client.probe(CAMERA, Probe.WORKING_MODE) is True
+
+    refused = {
+        (r.path, r.status, r.code)
+        for r in simulator.requests
+        if r.path in (PATH_PROMPT_SOUND_STATUS, PATH_TIMING_PLAN_GET) and r.code != 200
+    }
+    assert refused == {
+        (PATH_PROMPT_SOUND_STATUS, 200, 60020),
+        (PATH_TIMING_PLAN_GET, 422, 60020),
+    }
+
+
+@pytest.mark.parametrize("code", [60020, 20015])
+async def test_probe_unsupported_codes_lapp(
+    client: EzvizOpenClient, simulator: Simulator, code: int
+) -> None:
+    """Both "not supported" codes of the reference, in the lapp envelope."""
+    simulator.faults.error(PATH_PROMPT_SOUND_STATUS, code, times=1)
+    assert await client.probe(CAMERA, Probe.PROMPT_SOUND) is False
+
+
+@pytest.mark.parametrize(
+    ("probe", "path"),
+    [
+        (Probe.PROMPT_SOUND, PATH_PROMPT_SOUND_STATUS),
+        (Probe.WORKING_MODE, PATH_TIMING_PLAN_GET),
+    ],
+)
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        (20007, EzvizDeviceOfflineError),
+        (20008, EzvizDeviceBusyError),
+        (10029, EzvizRateLimitError),
+        (49999, EzvizServerError),
+    ],
+)
+async def test_probe_errors_are_no_answer_lapp_and_v3(
+    client: EzvizOpenClient,
+    simulator: Simulator,
+    probe: Probe,
+    path: str,
+    code: int,
+    error: type[EzvizError],
+) -> None:
+    """Offline, busy, rate limit, data errors raise on both new probes."""
+    simulator.faults.error(path, code, times=1)
+    with pytest.raises(error):
+        await client.probe(BATTERY, probe)
+    assert await client.probe(BATTERY, probe) is True
+
+
+@pytest.mark.parametrize(
+    ("probe", "reply", "expected"),
+    [
+        # sound/switch/status: {deviceSerial, channelNo, enable}.
+        (Probe.PROMPT_SOUND, {"code": "200", "data": {"enable": 0}}, True),
+        (Probe.PROMPT_SOUND, {"code": "200", "data": [{"enable": 1}]}, True),
+        (Probe.PROMPT_SOUND, {"code": "200", "data": [{"channelNo": 1}]}, False),
+        (Probe.PROMPT_SOUND, {"code": "200", "data": []}, False),
+        (Probe.PROMPT_SOUND, {"code": "200", "data": {"deviceSerial": CAMERA}}, False),
+        (Probe.PROMPT_SOUND, {"code": "60020", "msg": "not supported"}, False),
+        # timing/plan/get: {subSerial, subType, weekPlans}.
+        (Probe.WORKING_MODE, {"meta": {"code": 200}, "data": {"weekPlans": []}}, True),
+        (Probe.WORKING_MODE, {"meta": {"code": 200}, "data": {"subType": 2}}, False),
+    ],
+)
+async def test_probe_reply_shapes_new_probes(
+    local_server: StartServer,
+    session: aiohttp.ClientSession,
+    probe: Probe,
+    reply: dict[str, Any],
+    expected: bool,
+) -> None:
+    """Reply shapes the simulator does not produce (a local server answers)."""
+    path = (
+        PATH_PROMPT_SOUND_STATUS
+        if probe is Probe.PROMPT_SOUND
+        else PATH_TIMING_PLAN_GET
+    )
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        if request.path.endswith("/token/get"):
+            token = {"accessToken": "at.local", "expireTime": 4_102_444_800_000}
+            return web.json_response({"code": "200", "msg": "ok", "data": token})
+        assert request.path == path
+        return web.json_response(reply)
+
+    url = await local_server(handler)
+    client = EzvizOpenClient(session, "key", "secret", base_url=url)
+    assert await client.probe(CAMERA, probe) is expected
+
+
 def test_capabilities_answered() -> None:
     """A probe's answer is recorded on a copy; "not supported" is an answer too."""
     caps = DeviceCapabilities.from_api({"support_defence": "1"})
@@ -338,6 +459,15 @@ def test_capabilities_answered() -> None:
     assert not no.fill_light
     assert no.probed == {Probe.FILL_LIGHT}
     assert not caps.fill_light  # unchanged
+    both = no.answered(Probe.PROMPT_SOUND, supported=True).answered(
+        Probe.WORKING_MODE, supported=True
+    )
+    assert (both.fill_light, both.prompt_sound, both.working_mode) == (
+        False,
+        True,
+        True,
+    )
+    assert both.probed == set(Probe)
 
 
 # --------------------------------------------------------------------- language

@@ -33,6 +33,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     async_fire_time_changed,
 )
 
+from custom_components.ezviz_open.api.system import PROBE_READS
 from custom_components.ezviz_open.const import (
     CONF_ACCOUNT_INTERVAL,
     CONF_APP_KEY,
@@ -301,11 +302,19 @@ async def measure_day(
         detail_times: defaultdict[tuple[str, str | None], list[float]] = defaultdict(
             list
         )
-        for r in [*setup_requests, *day]:
-            # Answered reads only: a refusal brings no state (and a feature
-            # probe answered "not supported" at setup is never read again).
+        probes = {path for path, _member in PROBE_READS.values()}
+        probed: set[tuple[str, str | None]] = set()
+        for n, r in enumerate([*setup_requests, *day]):
+            key = (r.path, _serial(r))
+            if r.path in probes and n < len(setup_requests) and key not in probed:
+                # The first read of a probed endpoint at setup is the probe
+                # (with the capabilities), not the cadence's: only an enabled
+                # entity is read again.
+                probed.add(key)
+                continue
+            # Answered reads only: a refusal brings no state.
             if cadence_of(r.path) == CADENCE_DETAIL and r.code == 200:
-                detail_times[r.path, _serial(r)].append(r.time)
+                detail_times[key].append(r.time)
         return {
             "kind": "day",
             "fleet": label,

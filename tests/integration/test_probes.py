@@ -1,16 +1,20 @@
 """Features the capability table names no flag for: the endpoint decides.
 
-The fill light has no capability flag in the reference, so the fill light
-select exists when ``fillLight/mode/get`` answers with a mode. The probe is
-made once per device and firmware version, with the capability set, and kept
-with it; only an answer is kept (data or 60020), never an error.
+The reference's capability table has no flag for the fill light, the voice
+prompts or the working mode (``support_wifi`` is about Wi-Fi configuration,
+``support_battery_manage`` about the battery), so each entity exists when
+its own read endpoint answers with data. The probe is made once per device
+and firmware version, with the capability set, and kept with it; only an
+answer is kept (data or 60020), never an error. Every test runs for each of
+the three features.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntryState
 import pytest
@@ -21,48 +25,140 @@ from custom_components.ezviz_open.coordinator import CAPABILITY_RETRY
 from .conftest import CAPACITY_PATH
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers import entity_registry as er
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from simulator import Simulator
+    from simulator.state import Device
 
-FILL_LIGHT_GET = "/api/v3/device/fillLight/mode/get"
-PTZ = "C6N000001"  # Living Room: has a fill light
-OUTDOOR = "C8C000006"  # Driveway: has a fill light
-BATTERY = "BC1000002"  # Garden: answers 60020
-DOORBELL = "DB1000003"  # Front Door: answers 60020
+PTZ = "C6N000001"  # Living Room: fill light, voice prompts
+BATTERY = "BC1000002"  # Garden: voice prompts, working-mode plan
+DOORBELL = "DB1000003"  # Front Door: none of them
 HUB = "A1S000004"  # Alarm Hub: no video, never asked
 NVR = "NVR000005"  # Recorder: its channels are other cameras, never asked
+OUTDOOR = "C8C000006"  # Driveway: fill light
 OFFLINE = "C1C000007"  # Bedroom: offline, asked once it is online
 
-SELECTS = {
-    PTZ: "select.living_room_fill_light_mode",
-    OUTDOOR: "select.driveway_fill_light_mode",
-    BATTERY: "select.garden_fill_light_mode",
-    DOORBELL: "select.front_door_fill_light_mode",
-    HUB: "select.alarm_hub_fill_light_mode",
-    NVR: "select.recorder_fill_light_mode",
-    OFFLINE: "select.bedroom_fill_light_mode",
+#: The single-channel cameras online at setup: the devices asked.
+CAMERAS = (PTZ, BATTERY, DOORBELL, OUTDOOR)
+SLUGS = {
+    PTZ: "living_room",
+    BATTERY: "garden",
+    DOORBELL: "front_door",
+    HUB: "alarm_hub",
+    NVR: "recorder",
+    OUTDOOR: "driveway",
+    OFFLINE: "bedroom",
 }
 
 
-def _asked(simulator: Simulator) -> Counter[str]:
-    """Fill light reads by device serial (probes and detail reads alike)."""
+@dataclass(frozen=True)
+class Feature:
+    """A probed feature: its endpoint, entity and how the simulator has it."""
+
+    name: str
+    #: The read the probe makes (also the entity's detail read).
+    path: str
+    #: The entity id without the device slug: "select.{slug}_fill_light_mode".
+    entity: str
+    #: Gives a simulated device the feature (None takes it away).
+    give: Callable[[Device, Any], None]
+    #: The demo devices whose endpoint answers data.
+    has: frozenset[str]
+    #: A demo camera without it (gains it with a new firmware).
+    gains: str
+    #: Enabled by default: its first detail read follows the probe.
+    enabled: bool
+    #: The state the entity of the first device in ``has`` shows.
+    state: tuple[str, str] | None
+    #: What "not supported" looks like on the wire: (HTTP status, code).
+    refused: tuple[int, int]
+
+    def entity_id(self, serial: str) -> str:
+        """The entity of ``serial``."""
+        return self.entity.format(slug=SLUGS[serial])
+
+
+def _set_fill_light(device: Device, value: Any) -> None:
+    device.fill_light_mode = value
+
+
+def _set_sound_switch(device: Device, value: Any) -> None:
+    device.sound_switch = value
+
+
+def _set_timing_plan(device: Device, value: Any) -> None:
+    device.timing_plan = None if value is None else {"eventArg": "0"}
+
+
+FILL_LIGHT = Feature(
+    name="fill_light",
+    path="/api/v3/device/fillLight/mode/get",
+    entity="select.{slug}_fill_light_mode",
+    give=_set_fill_light,
+    has=frozenset({PTZ, OUTDOOR}),
+    gains=BATTERY,
+    enabled=True,
+    state=(PTZ, "smart"),
+    refused=(422, 60020),
+)
+PROMPT_SOUND = Feature(
+    name="prompt_sound",
+    path="/api/lapp/device/sound/switch/status",
+    entity="switch.{slug}_audio_prompts",
+    give=_set_sound_switch,
+    has=frozenset({PTZ, BATTERY}),
+    gains=DOORBELL,
+    # Disabled by default: the probe is its only request until enabled.
+    enabled=False,
+    state=None,
+    refused=(200, 60020),
+)
+WORKING_MODE = Feature(
+    name="working_mode",
+    path="/api/v3/device/timing/plan/get",
+    entity="select.{slug}_working_mode",
+    give=_set_timing_plan,
+    has=frozenset({BATTERY}),
+    gains=PTZ,
+    enabled=True,
+    state=(BATTERY, "performance"),
+    refused=(422, 60020),
+)
+FEATURES = pytest.mark.parametrize(
+    "feature",
+    [FILL_LIGHT, PROMPT_SOUND, WORKING_MODE],
+    ids=lambda feature: feature.name,
+)
+
+
+def _serial(headers: dict[str, str], form: dict[str, str]) -> str:
+    """The device a request is about: a v3 header or a lapp form field."""
+    folded = {key.lower(): value for key, value in headers.items()}
+    return folded.get("deviceserial") or form["deviceSerial"]
+
+
+def _asked(simulator: Simulator, feature: Feature) -> Counter[str]:
+    """Reads of the feature's endpoint by serial (probes and detail reads)."""
     return Counter(
-        {key.lower(): value for key, value in r.headers.items()}["deviceserial"]
-        for r in simulator.requests
-        if r.path == FILL_LIGHT_GET
+        _serial(r.headers, r.form) for r in simulator.requests if r.path == feature.path
     )
 
 
-def _selects(entity_registry: er.EntityRegistry) -> set[str]:
+def _entities(entity_registry: er.EntityRegistry, feature: Feature) -> set[str]:
     return {
         serial
-        for serial, entity_id in SELECTS.items()
-        if entity_registry.async_get(entity_id) is not None
+        for serial in SLUGS
+        if entity_registry.async_get(feature.entity_id(serial)) is not None
     }
+
+
+def _probes_only(*serials: str) -> Counter[str]:
+    return Counter(dict.fromkeys(serials, 1))
 
 
 async def _advance(
@@ -73,89 +169,130 @@ async def _advance(
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
-async def test_select_where_the_endpoint_answers_data(
+@FEATURES
+async def test_entity_where_the_endpoint_answers_data(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+    mock_config_entry: MockConfigEntry,
+    feature: Feature,
+) -> None:
+    """Data: an entity; 60020: none; a hub or a recorder: not even asked.
+
+    The hub and the recorder are given the feature in the simulator to show
+    that their kind, not the cloud's answer, keeps them from being asked.
+    The devices with an enabled entity are read twice: the probe, then the
+    entity's first detail read.
+    """
+    feature.give(simulator.state.devices[HUB], 1)
+    feature.give(simulator.state.devices[NVR], 1)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert _entities(entity_registry, feature) == feature.has
+    if feature.state is not None:
+        serial, state = feature.state
+        assert hass.states.get(feature.entity_id(serial)).state == state
+    expected = _probes_only(*CAMERAS)
+    if feature.enabled:
+        expected.update(feature.has)
+    assert _asked(simulator, feature) == expected
+    refused = {
+        (r.status, r.code)
+        for r in simulator.requests
+        if r.path == feature.path and r.code != 200
+    }
+    assert refused == {feature.refused}
+
+
+async def test_the_flags_once_used_no_longer_decide(
     hass: HomeAssistant,
     simulator: Simulator,
     entity_registry: er.EntityRegistry,
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    """Data: a select; 60020: none; a hub or a recorder: not even asked.
+    """``support_wifi`` and ``support_battery_manage`` make no prompt, no mode.
 
-    The hub and the recorder are given a fill light in the simulator to show
-    that their kind, not the cloud's answer, keeps them from being asked.
-    Living Room and Driveway are read twice: the probe, then the select's
-    first detail read.
+    Garden keeps both flags, but its endpoints answer 60020: no *Audio
+    prompts* switch, no *Working mode* select. What the flags do name stays:
+    the *Wi-Fi signal* and *Battery* sensors.
     """
-    simulator.state.devices[HUB].fill_light_mode = 0
-    simulator.state.devices[NVR].fill_light_mode = 0
+    garden = simulator.state.devices[BATTERY]
+    assert garden.capabilities["support_wifi"] != "0"
+    assert garden.capabilities["support_battery_manage"] == "1"
+    garden.sound_switch = None
+    garden.timing_plan = None
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    assert _selects(entity_registry) == {PTZ, OUTDOOR}
-    assert hass.states.get(SELECTS[PTZ]).state == "smart"
-    assert hass.states.get(SELECTS[OUTDOOR]).state == "black_and_white"
-    assert _asked(simulator) == {PTZ: 2, OUTDOOR: 2, BATTERY: 1, DOORBELL: 1}
-    refused = {
-        (r.status, r.code)
-        for r in simulator.requests
-        if r.path == FILL_LIGHT_GET and r.code != 200
-    }
-    assert refused == {(422, 60020)}
+    assert entity_registry.async_get(PROMPT_SOUND.entity_id(BATTERY)) is None
+    assert entity_registry.async_get(WORKING_MODE.entity_id(BATTERY)) is None
+    assert entity_registry.async_get("sensor.garden_wi_fi_signal") is not None
+    assert entity_registry.async_get("sensor.garden_battery") is not None
 
 
+@FEATURES
 async def test_probe_once_per_firmware_and_kept_across_a_reload(
     hass: HomeAssistant,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
     entity_registry: er.EntityRegistry,
     init_integration: MockConfigEntry,
+    feature: Feature,
 ) -> None:
     """Answers are stored with the capabilities; a new firmware asks again."""
     entry = init_integration
     simulator.reset_log()
     for _ in range(3):
         await _advance(hass, freezer, timedelta(minutes=1))
-    assert _asked(simulator) == {}
+    assert _asked(simulator, feature) == {}
 
-    # A reload asks nothing: "not supported" is remembered like "has one".
+    # A reload asks nothing: "not supported" is remembered like "has it".
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.state is ConfigEntryState.LOADED
     assert simulator.count(CAPACITY_PATH) == 0
-    # Only the selects' first detail reads.
-    assert _asked(simulator) == {PTZ: 1, OUTDOOR: 1}
-    assert _selects(entity_registry) == {PTZ, OUTDOOR}
+    # Only the enabled entities' first detail reads.
+    assert _asked(simulator, feature) == (
+        _probes_only(*feature.has) if feature.enabled else {}
+    )
+    assert _entities(entity_registry, feature) == feature.has
 
-    # New firmware on the battery camera, which now has a fill light.
-    simulator.state.devices[BATTERY].upgrade.current = "V5.2.5 build 230301"
-    simulator.state.devices[BATTERY].fill_light_mode = 1
+    # New firmware on a camera without the feature, which now has it.
+    device = simulator.state.devices[feature.gains]
+    device.upgrade.current = "V9.9.9 build 991231"
+    feature.give(device, 1)
     simulator.reset_log()
     await _advance(hass, freezer, timedelta(minutes=1))
     assert [
         r.form["deviceSerial"] for r in simulator.requests if r.path == CAPACITY_PATH
-    ] == [BATTERY]
-    assert _asked(simulator) == {BATTERY: 1}
-    assert _selects(entity_registry) == {PTZ, OUTDOOR, BATTERY}
+    ] == [feature.gains]
+    assert _asked(simulator, feature) == {feature.gains: 1}
+    assert _entities(entity_registry, feature) == feature.has | {feature.gains}
 
 
+@FEATURES
 async def test_offline_device_asked_when_online(
     hass: HomeAssistant,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
     entity_registry: er.EntityRegistry,
     init_integration: MockConfigEntry,
+    feature: Feature,
 ) -> None:
     """An offline camera is not asked (it could not answer) until it is online."""
-    assert _asked(simulator)[OFFLINE] == 0
-    simulator.state.devices[OFFLINE].fill_light_mode = 2
+    assert _asked(simulator, feature)[OFFLINE] == 0
+    feature.give(simulator.state.devices[OFFLINE], 1)
     simulator.set_online(OFFLINE, True)
     simulator.reset_log()
     await _advance(hass, freezer, timedelta(minutes=1))
-    assert _asked(simulator) == {OFFLINE: 1}
-    assert OFFLINE in _selects(entity_registry)
+    assert _asked(simulator, feature) == {OFFLINE: 1}
+    assert OFFLINE in _entities(entity_registry, feature)
 
 
+@FEATURES
 @pytest.mark.parametrize(
     "fault",
     [
@@ -171,71 +308,76 @@ async def test_transient_error_is_not_an_answer(
     freezer: FrozenDateTimeFactory,
     entity_registry: er.EntityRegistry,
     mock_config_entry: MockConfigEntry,
+    feature: Feature,
     fault: dict[str, int],
 ) -> None:
     """A failed probe is neither remembered nor fatal: asked again later.
 
-    Setup succeeds without the selects, a reload asks again (nothing was
+    Setup succeeds without the entities, a reload asks again (nothing was
     stored), and the retry after ``CAPABILITY_RETRY`` creates them.
     """
-    rule = simulator.faults.add(FILL_LIGHT_GET, **fault)
+    rule = simulator.faults.add(feature.path, **fault)
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert mock_config_entry.state is ConfigEntryState.LOADED
-    assert _selects(entity_registry) == set()
-    assert _asked(simulator) == {PTZ: 1, OUTDOOR: 1, BATTERY: 1, DOORBELL: 1}
+    assert _entities(entity_registry, feature) == set()
+    assert _asked(simulator, feature) == _probes_only(*CAMERAS)
 
     # Not asked again at every account poll.
     simulator.reset_log()
     await _advance(hass, freezer, timedelta(minutes=1))
-    assert _asked(simulator) == {}
+    assert _asked(simulator, feature) == {}
 
     # Nothing was stored as "not supported": a reload asks again.
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert _asked(simulator) == {PTZ: 1, OUTDOOR: 1, BATTERY: 1, DOORBELL: 1}
-    assert _selects(entity_registry) == set()
+    assert _asked(simulator, feature) == _probes_only(*CAMERAS)
+    assert _entities(entity_registry, feature) == set()
 
     simulator.faults.remove(rule)
     simulator.reset_log()
     await _advance(hass, freezer, CAPABILITY_RETRY)
-    assert _selects(entity_registry) == {PTZ, OUTDOOR}
-    assert _asked(simulator) == {PTZ: 1, OUTDOOR: 1, BATTERY: 1, DOORBELL: 1}
+    assert _entities(entity_registry, feature) == feature.has
+    assert _asked(simulator, feature) == _probes_only(*CAMERAS)
 
 
+@FEATURES
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_failed_probe_after_new_firmware_keeps_the_entity(
     hass: HomeAssistant,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
-    entity_registry: er.EntityRegistry,
     init_integration: MockConfigEntry,
+    feature: Feature,
 ) -> None:
-    """New firmware, probe refused by a transient error: the select stays.
+    """New firmware, probe refused by a transient error: the entity stays.
 
     The previous firmware's answer stands until the new one answers, also
-    across a reload.
+    across a reload. (Entities enabled, so that each one has a state.)
     """
-    simulator.state.devices[PTZ].upgrade.current = "V5.3.9 build 231020"
-    rule = simulator.faults.error(FILL_LIGHT_GET, 20008)
+    serial = min(feature.has)
+    entity_id = feature.entity_id(serial)
+    simulator.state.devices[serial].upgrade.current = "V9.9.9 build 991231"
+    rule = simulator.faults.error(feature.path, 20008)
     simulator.reset_log()
     await _advance(hass, freezer, timedelta(minutes=1))
     assert simulator.count(CAPACITY_PATH) == 1
-    assert _asked(simulator) == {PTZ: 1}
-    assert PTZ in _selects(entity_registry)
+    assert _asked(simulator, feature) == {serial: 1}
+    assert hass.states.get(entity_id) is not None
 
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     # Created by the integration again, not a leftover of the registry.
-    assert "restored" not in hass.states.get(SELECTS[PTZ]).attributes
+    assert "restored" not in hass.states.get(entity_id).attributes
 
     simulator.faults.remove(rule)
-    simulator.state.devices[PTZ].fill_light_mode = None  # the new firmware has none
+    feature.give(simulator.state.devices[serial], None)  # the new firmware has none
     simulator.reset_log()
     await _advance(hass, freezer, CAPABILITY_RETRY)
     # Asked again: "not supported" now. The entity is not removed while
     # running (as with any capability change) and not created again.
-    assert _asked(simulator) == {PTZ: 1}
+    assert _asked(simulator, feature) == {serial: 1}
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(SELECTS[PTZ]).attributes.get("restored") is True
+    assert hass.states.get(entity_id).attributes.get("restored") is True

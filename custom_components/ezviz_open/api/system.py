@@ -16,8 +16,9 @@ from ._params import (
 )
 from ._parse import as_bool, as_dict, as_int, as_str, is_supported, parse_dicts
 from .client import BaseClient
-from .device_config import PATH_FILL_LIGHT_GET
+from .device_config import PATH_FILL_LIGHT_GET, PATH_TIMING_PLAN_GET
 from .errors import EzvizError, EzvizNotSupportedError
+from .settings import PATH_PROMPT_SOUND_STATUS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -34,6 +35,8 @@ PATH_UPGRADE = "/api/lapp/device/upgrade"
 PATH_UPGRADE_STATUS = "/api/lapp/device/upgrade/status"
 
 MAX_VIDEO_PASSWORD_LENGTH = 12
+
+_V3_PREFIX = "/api/v3/"
 
 
 class TimeZoneLanguage(StrEnum):
@@ -162,18 +165,29 @@ class Probe(StrEnum):
 
     #: ``v3/device/fillLight/mode/get`` (night-vision fill light).
     FILL_LIGHT = "fill_light"
+    #: ``device/sound/switch/status`` (voice prompts of Wi-Fi configuration
+    #: and reboot). The table's ``support_wifi`` is about how Wi-Fi is
+    #: configured; nothing ties it to the prompts.
+    PROMPT_SOUND = "prompt_sound"
+    #: ``v3/device/timing/plan/get`` (working-mode plan: power saving,
+    #: performance ...). The table ties no flag to it, ``support_battery_manage``
+    #: included.
+    WORKING_MODE = "working_mode"
 
 
-#: The read each probe makes (a GET without side effects) and the member of
-#: its data that only a device with the feature reports.
+#: The read each probe makes (the read of the feature's own entity, without
+#: side effects) and the member of its data that only a device with the
+#: feature reports. A ``/api/v3/`` path is a v3 GET, any other a lapp POST.
 PROBE_READS: Final[Mapping[Probe, tuple[str, str]]] = {
     Probe.FILL_LIGHT: (PATH_FILL_LIGHT_GET, "graphicType"),
+    Probe.PROMPT_SOUND: (PATH_PROMPT_SOUND_STATUS, "enable"),
+    Probe.WORKING_MODE: (PATH_TIMING_PLAN_GET, "weekPlans"),
 }
 
 #: The codes by which an endpoint says the device lacks a feature: 20015
 #: "the device does not support the function" and 60020 "the command is not
-#: supported" (lapp envelope; the v3 envelope with HTTP 422, as the fill
-#: light's own table lists it).
+#: supported" (lapp envelope; the v3 envelope with HTTP 422, as the tables
+#: of the fill light and of the timing plan list it).
 UNSUPPORTED_CODES: Final = frozenset({20015, 60020})
 
 
@@ -274,6 +288,16 @@ class DeviceCapabilities:
     def fill_light(self) -> bool:
         """Night-vision fill light: no flag in the table, ``Probe.FILL_LIGHT`` decides."""
         return Probe.FILL_LIGHT in self.features
+
+    @property
+    def prompt_sound(self) -> bool:
+        """Voice prompts: no flag in the table, ``Probe.PROMPT_SOUND`` decides."""
+        return Probe.PROMPT_SOUND in self.features
+
+    @property
+    def working_mode(self) -> bool:
+        """Working-mode plan: no flag in the table, ``Probe.WORKING_MODE`` decides."""
+        return Probe.WORKING_MODE in self.features
 
     # Well-known flags of the reference's capability table.
     support_defence = _Flag("support_defence", "Arming / motion detection switch.")
@@ -423,16 +447,23 @@ class SystemMixin(BaseClient):
         "not supported" (:func:`answers_unsupported`) or succeeds without that
         data. Any other error is raised: it says nothing about the device, so
         the caller asks again later rather than remembering an answer. One
-        request.
+        request, the same one the feature's entity reads.
         """
         path, member = PROBE_READS[probe]
         serial = check_serial(serial, path)
         try:
-            data = await self._v3("GET", path, serial=serial)
+            if path.startswith(_V3_PREFIX):
+                data = await self._v3("GET", path, serial=serial)
+            else:
+                data = (await self._lapp(path, {"deviceSerial": serial})).data
         except EzvizNotSupportedError as err:
             if answers_unsupported(err):
                 return False
             raise
+        if isinstance(data, list):
+            # A per-channel list: the device's own entry comes first, as the
+            # entity's read takes it.
+            data = data[0] if data else None
         return as_dict(data).get(member) is not None
 
     async def get_device_language(self, serial: str) -> str | None:
