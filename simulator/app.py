@@ -131,8 +131,9 @@ class Simulator:
         self.segment_duration = 2.0
         #: Segments a live playlist lists.
         self.playlist_segments = 3
-        #: A live session ends by itself after this many seconds (None: never).
-        self.live_session_length: float | None = 300.0
+        #: A live session ends by itself after this many seconds (None: never);
+        #: field-notes: "figures of about a minute are quoted".
+        self.live_session_length: float | None = 60.0
         #: Playback addresses (type 2/3) serve at most this many seconds.
         self.playback_max_length = 600.0
         #: Seconds of video an FLV stream sends at once when it starts (a CDN's

@@ -393,9 +393,17 @@ async def test_unknown_or_disabled_address_is_refused(
     other = url.replace(f"/{CAMERA}/", "/BC1000002/")
     assert (await _get(api, other))[0] == 403
     assert (await _get(api, url))[0] == 200
-    body = await api.lapp("/api/lapp/live/address/disable", deviceSerial=CAMERA)
-    assert body["code"] == "200"
+    await sim.render_video(CAMERA)
+    sim.flv_burst = 0
+    flv = await _address(api, protocol=4)
+    async with api.session.get(URL(flv, encoded=True)) as resp:
+        await _flv_tags(resp, 3)
+        body = await api.lapp("/api/lapp/live/address/disable", deviceSerial=CAMERA)
+        assert body["code"] == "200"
+        await asyncio.wait_for(resp.content.read(), 2)  # the running stream ends
     assert (await _get(api, url))[0] == 403
+    assert (await _get(api, flv))[0] == 403
+    assert next(m.reason for m in sim.media_requests if m.kind == "flv") == "disabled"
 
 
 async def test_live_session_ends_by_itself(
