@@ -37,6 +37,7 @@ from .coordinator import (
     async_remove_capability_store,
 )
 from .detectors import (
+    async_delete_rename_issues,
     async_track_detector_renames,
     current_detector_identifiers,
     current_detector_names,
@@ -183,8 +184,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> bool:
-    """Unload an entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload an entry, and the issues that its next setup raises again if due."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        async_delete_issues(hass, entry.entry_id, keep_renames=True)
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> None:
@@ -250,5 +254,6 @@ def _async_sync_device_registry(
         if changes:
             registry.async_update_device(device.id, **changes)
     if gone:
+        async_delete_rename_issues(hass, entry.entry_id, gone)
         entry.runtime_data.capabilities.async_forget(gone)
         entry.runtime_data.detail.async_forget(gone)

@@ -172,6 +172,16 @@ def rename_issue_id(entry_id: str, hub: str, detector: str) -> str:
 
 
 @callback
+def async_delete_rename_issues(
+    hass: HomeAssistant, entry_id: str, identifiers: Iterable[str]
+) -> None:
+    """Delete the rename issues of detector devices that are gone."""
+    for identifier in identifiers:
+        if (parsed := parse_detector_identifier(identifier)) is not None:
+            ir.async_delete_issue(hass, DOMAIN, rename_issue_id(entry_id, *parsed))
+
+
+@callback
 def async_track_detector_renames(
     hass: HomeAssistant, entry: EzvizOpenConfigEntry
 ) -> None:
@@ -198,10 +208,15 @@ def async_track_detector_renames(
             ),
             None,
         )
+        if parsed is None:
+            return
         # A name cleared in Home Assistant shows the hub's name again: nothing
-        # to send.
+        # to send, and a rename the hub refused no longer matters.
         name = (device.name_by_user or "").strip()
-        if parsed is None or not name:
+        if not name:
+            ir.async_delete_issue(
+                hass, DOMAIN, rename_issue_id(entry.entry_id, *parsed)
+            )
             return
         await async_rename_detector(hass, entry, *parsed, name)
 
