@@ -210,10 +210,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the selects each device's capabilities allow."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
-        caps = data.capabilities.get(serial)
-        if caps is None:
-            return []
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         entities: list[EzvizEntity] = [
             EzvizSelect(data, serial, description)
             for description in SELECTS
@@ -244,25 +243,28 @@ class EzvizSelect(EzvizDetailEntity, SelectEntity):
 
     @property
     def current_option(self) -> str | None:
-        """The current option, None when the device reports none we know."""
-        value = self.detail_value
-        if value is None:
-            return None
+        """The current option, None when the device reports none we know.
+
+        Asked only while available, that is once the endpoint was read.
+        """
         description = self.entity_description
-        return _option_of(description.values, description.value_fn(value))
+        return _option_of(description.values, description.value_fn(self.detail_value))
 
     @ezviz_exception_handler
     async def async_select_option(self, option: str) -> None:
-        """Write the option, show it at once, and read it back."""
+        """Write the option, show it at once, and read it back.
+
+        Home Assistant calls it only while the entity is available, so the
+        endpoint's value is there to write from.
+        """
         description = self.entity_description
         wire = description.values[option]
         value = self.detail_value
         await description.select_fn(self.runtime.client, self.serial, value, wire)
         detail = self.runtime.detail
-        if value is not None:
-            detail.async_set_value(
-                self.serial, self.topic, description.written_fn(value, wire)
-            )
+        detail.async_set_value(
+            self.serial, self.topic, description.written_fn(value, wire)
+        )
         await detail.async_refresh_device(self.serial, {self.topic})
 
 

@@ -166,10 +166,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors each device's capabilities allow."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
-        caps = data.capabilities.get(serial)
-        if caps is None:
-            return []
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         return [
             (EzvizDeviceSensor if description.topic is None else EzvizDetailSensor)(
                 data, serial, description

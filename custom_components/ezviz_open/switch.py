@@ -132,10 +132,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the switches each device's capabilities allow."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
-        caps = data.capabilities.get(serial)
-        if caps is None:
-            return []
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         entities: list[EzvizEntity] = [
             EzvizSwitch(data, serial, description)
             for description in SWITCHES
