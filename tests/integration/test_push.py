@@ -392,6 +392,32 @@ async def test_poll_finding_a_missed_alarm_polls_as_usual_again(
     assert alarms.update_interval == timedelta(minutes=3)
 
 
+async def test_alarm_picture_that_cannot_be_fetched(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    push_entry: MockConfigEntry,
+    post: Post,
+) -> None:
+    """A picture whose host does not answer says so, and is tried again when shown.
+
+    Failing the same way again changes nothing on the entity.
+    """
+    picture = "image.living_room_last_alarm_picture"
+    dead = [{"id": "1", "url": "http://127.0.0.1:9/alarm.jpg"}]
+    body = _message(
+        "ys.alarm", _alarm_body("A-dead", pictureList=dead), message_id="m-dead"
+    )
+    assert (await post(body, _headers(body))).status == 200
+    assert hass.states.get(picture).attributes["alarm_id"] == "A-dead"
+    assert hass.states.get(picture).attributes["picture_status"] == "available"
+    client = await hass_client()
+    assert (await client.get(f"/api/image_proxy/{picture}")).status == 500
+    failed = hass.states.get(picture)
+    assert failed.attributes["picture_status"] == "fetch_failed"
+    assert (await client.get(f"/api/image_proxy/{picture}")).status == 500
+    assert hass.states.get(picture).last_updated == failed.last_updated
+
+
 async def test_onoffline_sets_availability_at_once(
     hass: HomeAssistant,
     simulator: Simulator,
