@@ -38,6 +38,7 @@ from .coordinator import (
     async_remove_capability_store,
 )
 from .detectors import (
+    async_delete_rename_issues,
     async_track_detector_renames,
     current_detector_identifiers,
     detector_device_infos,
@@ -183,8 +184,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> bool:
-    """Unload an entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload an entry, and the issues that its next setup raises again if due."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        async_delete_issues(hass, entry.entry_id, keep_renames=True)
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> None:
@@ -244,5 +248,6 @@ def _async_sync_device_registry(
             registry.async_remove_device(device.id)
             gone |= identifiers
     if gone:
+        async_delete_rename_issues(hass, entry.entry_id, gone)
         data.capabilities.async_forget(gone)
         data.detail.async_forget(gone)

@@ -58,9 +58,10 @@ async def async_setup_entry(
 ) -> None:
     """Add an arming panel for each device that supports arming."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
-        caps = data.capabilities.get(serial)
-        if caps is None or not caps.support_defence:
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
+        if not caps.support_defence:
             return []
         return [EzvizAlarmControlPanel(data, serial)]
 

@@ -359,7 +359,7 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
             self._newest = max(
                 (e.time for e in events if e.time is not None), default=self._newest
             )
-            self._prune()
+            self._prune(self._newest)
         return dict(self.data)
 
     async def _async_update_data(self) -> dict[AlarmTarget, AlarmEvent]:
@@ -442,10 +442,9 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
                 )
             self._seen_prints[event.fingerprint] = when
 
-    def _prune(self) -> None:
-        if self._newest is None:
-            return
-        horizon = self._newest - SEEN_WINDOW
+    def _prune(self, newest: datetime) -> None:
+        """Forget the alarms seen more than ``SEEN_WINDOW`` before ``newest``."""
+        horizon = newest - SEEN_WINDOW
         self._seen_ids = {k: v for k, v in self._seen_ids.items() if v >= horizon}
         self._seen_prints = {k: v for k, v in self._seen_prints.items() if v >= horizon}
         self._idless = {

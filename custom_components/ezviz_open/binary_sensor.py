@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from . import EzvizOpenConfigEntry, EzvizOpenData
+    from .api.system import DeviceCapabilities
 
 PARALLEL_UPDATES = 0
 
@@ -77,10 +78,11 @@ async def async_setup_entry(
 ) -> None:
     """Add the online sensor of each device and of each NVR channel."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         entities: list[EzvizEntity] = [EzvizOnlineSensor(data, serial)]
-        caps = data.capabilities.get(serial)
-        if caps is not None and caps.supports("support_device_offline_notify"):
+        if caps.supports("support_device_offline_notify"):
             entities.append(EzvizOfflineNotifySensor(data, serial))
         account = data.account.data
         if account is not None and account.is_multichannel(serial):

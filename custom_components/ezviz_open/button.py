@@ -113,10 +113,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the buttons each camera's capabilities allow."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
-        caps = data.capabilities.get(serial)
-        if caps is None:
-            return []
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         entities: list[EzvizEntity] = [
             EzvizButton(data, serial, channel, channel_no, description)
             for channel, channel_no in video_channels(data.account.data, serial)

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 
     from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api.devices import Camera as ChannelListing
+    from .api.system import DeviceCapabilities
 
 PARALLEL_UPDATES = 1
 
@@ -97,7 +98,9 @@ async def async_setup_entry(
 ) -> None:
     """Add a camera for each video channel."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         return [
             EzvizCamera(data, serial, channel, channel_no)
             for channel, channel_no in video_channels(data.account.data, serial)

@@ -158,11 +158,15 @@ class RateLimitState:
 
     @callback
     def clear(self) -> None:
-        """Record an accepted call: back to normal."""
-        if self.backoff is None:
-            return
-        self.backoff = None
-        LOGGER.info("The EZVIZ cloud accepts calls again")
+        """Record an accepted call: back to normal, and no issue.
+
+        The issue is deleted even in good standing: one raised before a
+        reload, or by a setup that is being retried, belongs to an earlier
+        state of this entry, and an accepted call means its cause is gone.
+        """
+        if self.backoff is not None:
+            self.backoff = None
+            LOGGER.info("The EZVIZ cloud accepts calls again")
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
 
 

@@ -186,6 +186,16 @@ def rename_issue_id(entry_id: str, hub: str, detector: str) -> str:
 
 
 @callback
+def async_delete_rename_issues(
+    hass: HomeAssistant, entry_id: str, identifiers: Iterable[str]
+) -> None:
+    """Delete the rename issues of detector devices that are gone."""
+    for identifier in identifiers:
+        if (parsed := parse_detector_identifier(identifier)) is not None:
+            ir.async_delete_issue(hass, DOMAIN, rename_issue_id(entry_id, *parsed))
+
+
+@callback
 def async_track_detector_renames(
     hass: HomeAssistant, entry: EzvizOpenConfigEntry
 ) -> None:
@@ -212,12 +222,19 @@ def async_track_detector_renames(
             ),
             None,
         )
+        if parsed is None:
+            return
         # A name cleared in Home Assistant shows the hub's name again: nothing
-        # to send.
-        # The detector's hub tells which entry it belongs to (reading the
-        # device's config entries is deprecated from Home Assistant 2026.8).
+        # to send, and a rename the hub refused no longer matters. The
+        # detector's hub tells which entry it belongs to (reading the device's
+        # config entries is deprecated from Home Assistant 2026.8).
+        if not _is_own_hub(entry, parsed[0]):
+            return
         name = (device.name_by_user or "").strip()
-        if parsed is None or not name or not _is_own_hub(entry, parsed[0]):
+        if not name:
+            ir.async_delete_issue(
+                hass, DOMAIN, rename_issue_id(entry.entry_id, *parsed)
+            )
             return
         await async_rename_detector(hass, entry, *parsed, name)
 

@@ -96,9 +96,7 @@ def account_device_infos(
                 yield device_info(data, serial, camera.channel), serial
 
 
-def video_channels(
-    data: AccountData | None, serial: str
-) -> list[tuple[int | None, int]]:
+def video_channels(data: AccountData, serial: str) -> list[tuple[int | None, int]]:
     """Return the video channels of a device as (entity channel, API channel).
 
     A single-channel camera has its video on the device itself (entity
@@ -106,8 +104,6 @@ def video_channels(
     channel, on that channel's own device. Devices without video (an alarm
     hub) have none.
     """
-    if data is None:
-        return []
     if data.is_multichannel(serial):
         return [(camera.channel, camera.channel) for camera in data.channels(serial)]
     return [(None, camera.channel) for camera in data.cameras.get(serial, [])[:1]]
@@ -139,17 +135,18 @@ class EzvizEntity(CoordinatorEntity[AccountCoordinator]):
 
     @property
     def device(self) -> Device | None:
-        """The device as last listed."""
-        data = self.coordinator.data
-        return data.devices.get(self.serial) if data is not None else None
+        """The device as last listed (entities exist once the list was read)."""
+        return self.coordinator.data.devices.get(self.serial)
 
     @property
     def camera(self) -> Camera | None:
         """The entity's channel as last listed (None for device entities)."""
-        data = self.coordinator.data
-        if data is None or self.channel is None:
-            return None
-        return data.camera(self.serial, self.channel)
+        channel = self.channel
+        return (
+            None
+            if channel is None
+            else self.coordinator.data.camera(self.serial, channel)
+        )
 
     @property
     def verification_code(self) -> str | None:
@@ -205,7 +202,10 @@ class EzvizDetailEntity[T](EzvizEntity):
         )
 
 
-type EntityFactory = Callable[[EzvizOpenData, str], Iterable[EzvizEntity]]
+#: (runtime data, device serial, its capability set) -> the device's entities.
+type EntityFactory = Callable[
+    [EzvizOpenData, str, DeviceCapabilities], Iterable[EzvizEntity]
+]
 
 
 @callback
@@ -216,8 +216,8 @@ def async_setup_device_entities(
 ) -> None:
     """Add a platform's entities now, and for devices that appear later.
 
-    ``factory`` gets each device whose capabilities are known; it runs again
-    for a device only when its capability set changes (new firmware).
+    ``factory`` gets each device whose capabilities are known, with that set;
+    it runs again for a device only when the set changes (new firmware).
     """
     data = entry.runtime_data
     seen: dict[str, DeviceCapabilities] = {}
@@ -233,7 +233,7 @@ def async_setup_device_entities(
                 continue
             seen[serial] = caps
             ids = known.setdefault(serial, set())
-            for entity in factory(data, serial):
+            for entity in factory(data, serial, caps):
                 if entity.unique_id not in ids:
                     ids.add(entity.unique_id)
                     new.append(entity)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from . import EzvizOpenConfigEntry, EzvizOpenData
     from .alarm_coordinator import AlarmEvent
+    from .api.system import DeviceCapabilities
     from .entity import EzvizEntity
 
 PARALLEL_UPDATES = 0
@@ -40,7 +41,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the alarm event entity of each device and NVR channel."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         return [
             EzvizAlarmEvent(data, serial, channel)
             for channel in alarm_channels(data, serial)

@@ -26,7 +26,7 @@ from .api.errors import (
 )
 from .api.ptz import PtzDirection, PtzSpeed
 from .const import DOMAIN
-from .entity import EzvizEntity
+from .entity import EzvizDetailEntity, EzvizEntity
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Mapping
@@ -81,7 +81,11 @@ def ezviz_exception_handler[_EntityT: EzvizEntity, **_P, _R](
     """Run an entity's command, turning client errors into translated errors.
 
     "Already in that state" (``EzvizNoChangeError``) is success (the result
-    is then None). An authentication failure also starts reauth.
+    is then None), but it also says that what the entity shows may be stale:
+    an entity read from a per-device endpoint reads it back (one request, for
+    that device and endpoint), instead of showing a wrong state until the
+    next detail round. Entities of the device list are read again within a
+    minute anyway. An authentication failure also starts reauth.
     """
 
     async def handler(
@@ -90,6 +94,10 @@ def ezviz_exception_handler[_EntityT: EzvizEntity, **_P, _R](
         try:
             return await func(self, *args, **kwargs)
         except EzvizNoChangeError:
+            if isinstance(self, EzvizDetailEntity):
+                await self.runtime.detail.async_refresh_device(
+                    self.serial, {self.topic}
+                )
             return None
         except EzvizError as err:
             if isinstance(err, EzvizAuthError):

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from . import EzvizOpenConfigEntry, EzvizOpenData
     from .alarm_coordinator import AlarmEvent
+    from .api.system import DeviceCapabilities
     from .entity import EzvizEntity
 
 PARALLEL_UPDATES = 1
@@ -53,7 +54,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the alarm picture of each camera."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         return [
             EzvizAlarmPicture(hass, data, serial, channel)
             for channel, _ in video_channels(data.account.data, serial)
@@ -91,19 +94,12 @@ class EzvizAlarmPicture(EzvizAlarmEntity, ImageEntity):
         )
 
     @property
-    def _alarm_key(self) -> str | None:
-        alarm = self.last_alarm
-        if alarm is None:
-            return None
-        return alarm.alarm_id or repr(alarm.fingerprint)
-
-    @property
     def picture_status(self) -> str:
         """Why the picture is (not) shown."""
         alarm = self.last_alarm
         if alarm is None or alarm.picture_url is None:
             return STATUS_NONE
-        if self._failed_alarm is not None and self._failed_alarm == self._alarm_key:
+        if self._failed_alarm is not None and self._failed_alarm == _alarm_key(alarm):
             return self._failed_status
         if alarm.encrypted and self.verification_code is None:
             return STATUS_ENCRYPTED
@@ -121,14 +117,16 @@ class EzvizAlarmPicture(EzvizAlarmEntity, ImageEntity):
 
     async def async_image(self) -> bytes | None:
         """Fetch the last alarm's picture once; None when it cannot be shown."""
-        if self.picture_status not in (STATUS_AVAILABLE, STATUS_FAILED):
+        alarm = self.last_alarm
+        if (
+            alarm is None
+            or alarm.picture_url is None
+            or self.picture_status not in (STATUS_AVAILABLE, STATUS_FAILED)
+        ):
             # No picture, or one that cannot be decrypted: the code only
             # changes with the options, which reload the entry.
             return None
-        alarm = self.last_alarm
-        if alarm is None or alarm.picture_url is None:
-            return None
-        key = self._alarm_key
+        key = _alarm_key(alarm)
         if self._image is not None and self._image_alarm == key:
             return self._image
         code = self.verification_code
@@ -155,3 +153,8 @@ class EzvizAlarmPicture(EzvizAlarmEntity, ImageEntity):
         self._image = None
         self._attr_image_last_updated = event.time or dt_util.utcnow()
         self.async_write_ha_state()
+
+
+def _alarm_key(alarm: AlarmEvent) -> str:
+    """Return what identifies an alarm's picture: its id, else its fingerprint."""
+    return alarm.alarm_id or repr(alarm.fingerprint)

@@ -3,6 +3,10 @@
 An encrypted device (``isEncrypt`` 1) whose verification code is not in the
 options cannot stream: an issue says so, and its fix asks for the code and
 stores it in the options (which reloads the entry and clears the issue).
+
+The rate-limit issue is raised and cleared by ``RateLimitState``
+(``coordinator.py``), a refused detector rename by ``detectors.py``; every
+issue of an entry goes when the entry is removed (``async_delete_issues``).
 """
 
 from __future__ import annotations
@@ -19,7 +23,12 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .const import CONF_VERIFICATION_CODES, DOMAIN, ISSUE_VERIFICATION_CODE
+from .const import (
+    CONF_VERIFICATION_CODES,
+    DOMAIN,
+    ISSUE_RATE_LIMITED,
+    ISSUE_VERIFICATION_CODE,
+)
 from .helpers import async_save_options
 
 if TYPE_CHECKING:
@@ -71,9 +80,20 @@ def async_update_verification_code_issues(
 
 
 @callback
-def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete every issue of an entry (the entry is being removed)."""
-    prefixes = (_prefix(entry_id), f"detector_rename_{entry_id}_")
+def async_delete_issues(
+    hass: HomeAssistant, entry_id: str, *, keep_renames: bool = False
+) -> None:
+    """Delete the issues of an entry.
+
+    On removal, all of them. On unload (``keep_renames``), those whose cause
+    the next setup looks at again: the verification codes at once, the rate
+    limit at the next refused call. A detector rename the hub refused is no
+    state that a setup reads, so its issue stays until a rename goes through,
+    the detector leaves, or the entry is removed.
+    """
+    prefixes: tuple[str, ...] = (_prefix(entry_id), f"{ISSUE_RATE_LIMITED}_{entry_id}")
+    if not keep_renames:
+        prefixes += (f"detector_rename_{entry_id}_",)
     for domain, issue_id in list(ir.async_get(hass).issues):
         if domain == DOMAIN and issue_id.startswith(prefixes):
             ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -226,10 +226,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the selects each device's capabilities allow."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
-        caps = data.capabilities.get(serial)
-        if caps is None:
-            return []
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         # Each one was checked against its types where it is declared.
         descriptions: tuple[EzvizSelectEntityDescription[Any, Any], ...] = SELECTS
         entities: list[EzvizEntity] = [

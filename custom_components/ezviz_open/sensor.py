@@ -177,10 +177,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors each device's capabilities allow."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
-        caps = data.capabilities.get(serial)
-        if caps is None:
-            return []
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
         # Each one was checked against its topic's type where it is declared.
         descriptions: tuple[EzvizSensorEntityDescription[Any], ...] = SENSORS
         entities: list[EzvizEntity] = [

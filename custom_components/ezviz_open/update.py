@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from . import EzvizOpenConfigEntry, EzvizOpenData
-    from .api.system import UpgradeStatus
+    from .api.system import DeviceCapabilities, UpgradeStatus
 
 PARALLEL_UPDATES = 1
 
@@ -40,9 +40,10 @@ async def async_setup_entry(
 ) -> None:
     """Add a firmware update entity to each device that can be upgraded."""
 
-    def _entities(data: EzvizOpenData, serial: str) -> list[EzvizEntity]:
-        caps = data.capabilities.get(serial)
-        if caps is None or not caps.support_upgrade:
+    def _entities(
+        data: EzvizOpenData, serial: str, caps: DeviceCapabilities
+    ) -> list[EzvizEntity]:
+        if not caps.support_upgrade:
             return []
         return [EzvizFirmwareUpdate(data, serial)]
 
@@ -82,20 +83,23 @@ class EzvizFirmwareUpdate(EzvizDetailEntity[DeviceVersion], UpdateEntity):
 
     @property
     def installed_version(self) -> str | None:
-        """The installed firmware, as the device list reports it."""
+        """The installed firmware, as the device list reports it (``deviceVersion``).
+
+        The list is read every minute, so it shows an upgrade done elsewhere
+        before ``device/version/info`` is read again.
+        """
         device = self.device
-        if device is not None and device.version:
-            return device.version
-        version = self._version
-        return version.current if version is not None else None
+        return (device.version or None) if device is not None else None
 
     @property
     def latest_version(self) -> str | None:
-        """The latest firmware the cloud offers for the device."""
+        """The latest firmware the cloud offers for the device.
+
+        Shown only while ``device/version/info`` has been read (the entity is
+        unavailable before), so the guard is for typing only.
+        """
         version = self._version
-        if version is None:
-            return None
-        return version.latest or self.installed_version
+        return None if version is None else version.latest or self.installed_version
 
     @property
     def in_progress(self) -> bool:
@@ -108,13 +112,15 @@ class EzvizFirmwareUpdate(EzvizDetailEntity[DeviceVersion], UpdateEntity):
 
     @property
     def update_percentage(self) -> int | None:
-        """Progress of the running upgrade, in percent."""
+        """Progress of the running upgrade, in percent.
+
+        Home Assistant asks only while ``in_progress``, so an upgrade status
+        is there; rebooting is the last step.
+        """
         upgrade = self._upgrade
-        if not self.in_progress or upgrade is None:
-            return None
-        if upgrade.state is UpgradeState.REBOOTING:
+        if upgrade is not None and upgrade.state is UpgradeState.REBOOTING:
             return 100
-        return upgrade.progress
+        return None if upgrade is None else upgrade.progress
 
     async def async_install(
         self, version: str | None, backup: bool, **kwargs: Any

@@ -100,3 +100,16 @@ async def test_arming_offline_device_fails(
         )
     assert err.value.translation_key == "device_offline"
     assert hass.states.get("alarm_control_panel.living_room_arming").state == "disarmed"
+
+
+async def test_no_panel_without_arming(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """A device whose capability set lacks ``support_defence`` has no arming panel."""
+    simulator.state.devices["C6N000001"].capabilities["support_defence"] = "0"
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("alarm_control_panel.living_room_arming") is None
+    assert hass.states.get("binary_sensor.living_room_connectivity") is not None
+    assert hass.states.get("alarm_control_panel.garden_arming") is not None

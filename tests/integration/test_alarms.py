@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -188,6 +189,56 @@ async def test_new_alarm_is_one_event_and_holds_motion(
     assert hass.states.get(LIVING_ROOM_EVENT).state == fired_at
     assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_OFF
     assert simulator.count(ALARM_LIST_PATH) == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "reauth", "limited"),
+    [(10030, True, False), (10029, False, True), (49999, False, False)],
+)
+async def test_alarm_poll_refused(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    code: int,
+    reauth: bool,
+    limited: bool,
+) -> None:
+    """A refused alarm poll: reauth, a back-off, or a retry at the next poll.
+
+    The last alarm of each channel stays. Refused credentials stop the poll
+    until reauth; a rate limit slows every cadence and raises the repair
+    issue; any other failure is retried at the next poll.
+    """
+    alarms = init_integration.runtime_data.alarms
+    before = dict(alarms.data)
+    assert before
+    simulator.faults.error(ALARM_LIST_PATH, code, times=1)
+    await _advance(hass, freezer, 180)
+    assert alarms.data == before
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == (
+        ["reauth"] if reauth else []
+    )
+    assert init_integration.runtime_data.rate_limit.active is limited
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"rate_limited_{init_integration.entry_id}"
+    )
+    assert (issue is not None) is limited
+    if limited:
+        assert alarms.last_update_success
+        assert alarms.update_interval == timedelta(minutes=5)
+        return
+    assert not alarms.last_update_success
+    alarm = _add_alarm(simulator, "C6N000001", 10002)
+    simulator.reset_log()
+    await _advance(hass, freezer, 180)
+    if reauth:
+        assert simulator.count(ALARM_LIST_PATH) == 0
+        return
+    assert simulator.count(ALARM_LIST_PATH) == 1
+    assert alarms.last_update_success
+    assert hass.states.get(LIVING_ROOM_EVENT).attributes["alarm_id"] == alarm.alarm_id
 
 
 async def test_hold_time_from_options(

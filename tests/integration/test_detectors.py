@@ -573,6 +573,41 @@ async def test_rename_refused_issue_removed_with_entry(
     assert not _rename_issues(issue_registry)
 
 
+async def test_rename_refused_issue_goes_with_its_cause(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A refused rename's issue goes when the name is cleared or the detector leaves.
+
+    Cleared in Home Assistant, the device shows the hub's name again: no
+    name is left to send. Removed from the hub, the detector's device goes.
+    """
+    hub = simulator.state.devices[HUB]
+    for serial in ("T20000041", "T10000042"):
+        device = _detector_device(device_registry, serial)
+        device_registry.async_update_device(device.id, name_by_user="x" * 60)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    prefix = f"detector_rename_{init_integration.entry_id}_{HUB}_"
+    assert sorted(_rename_issues(issue_registry)) == [
+        f"{prefix}T10000042",
+        f"{prefix}T20000041",
+    ]
+
+    device = _detector_device(device_registry, "T20000041")
+    device_registry.async_update_device(device.id, name_by_user=None)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _rename_issues(issue_registry) == [f"{prefix}T10000042"]
+    assert simulator.count(RENAME_PATH) == 0
+
+    hub.detectors = [d for d in hub.detectors if d.serial != "T10000042"]
+    await _advance(hass, freezer, 3600)
+    assert _rename_issues(issue_registry) == []
+
+
 def _detector(serial: str, kind: DetectorType, name: str) -> Detector:
     return Detector.from_api(
         {"detectorSerial": serial, "detectorType": kind.value, "location": name}

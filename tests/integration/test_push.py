@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 import hashlib
 import hmac
 import json
@@ -16,6 +16,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -335,6 +336,86 @@ async def test_alarm_without_id_then_polled(
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert fired == [None]
+
+
+async def test_alarm_time_as_text_is_local(
+    hass: HomeAssistant, push_entry: MockConfigEntry, post: Post
+) -> None:
+    """A pushed alarm time sent as text (no zone) is taken as local time."""
+    body = _message(
+        "ys.alarm",
+        _alarm_body("A-text", alarmTime="2026-12-01 13:05:00"),
+        message_id="m-text",
+    )
+    assert (await post(body, _headers(body))).status == 200
+    local = datetime(2026, 12, 1, 13, 5, tzinfo=dt_util.get_default_time_zone())
+    state = hass.states.get(LIVING_ROOM_EVENT)
+    assert state.attributes["alarm_id"] == "A-text"
+    assert state.attributes["alarm_time"] == local.isoformat()
+
+
+async def test_poll_finding_a_missed_alarm_polls_as_usual_again(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    push_entry: MockConfigEntry,
+    post: Post,
+    fired: list[str | None],
+) -> None:
+    """Push is healthy, yet the poll finds an alarm it did not deliver.
+
+    Push is then no longer trusted: the next polls come at the configured
+    interval (3 minutes), not every 15 minutes.
+    """
+    body = _message("ys.alarm", _alarm_body("A-pushed"), message_id="m-ok")
+    assert (await post(body, _headers(body))).status == 200
+    alarms = push_entry.runtime_data.alarms
+    assert alarms.push_healthy
+    assert alarms.update_interval == timedelta(minutes=15)
+    missed = SimAlarm(
+        alarm_id="24027912025777777",
+        serial=LIVING_ROOM,
+        alarm_type=10002,
+        alarm_time_ms=int(simulator.now() * 1000),
+        channel_no=1,
+        name=LIVING_ROOM,
+        is_encrypt=0,
+    )
+    simulator.state.alarms.append(missed)
+    simulator.reset_log()
+    freezer.tick(timedelta(minutes=16))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.count(ALARM_LIST_PATH) == 1
+    assert fired == ["A-pushed", missed.alarm_id]
+    assert not alarms.push_healthy
+    assert alarms.update_interval == timedelta(minutes=3)
+
+
+async def test_alarm_picture_that_cannot_be_fetched(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    push_entry: MockConfigEntry,
+    post: Post,
+) -> None:
+    """A picture whose host does not answer says so, and is tried again when shown.
+
+    Failing the same way again changes nothing on the entity.
+    """
+    picture = "image.living_room_last_alarm_picture"
+    dead = [{"id": "1", "url": "http://127.0.0.1:9/alarm.jpg"}]
+    body = _message(
+        "ys.alarm", _alarm_body("A-dead", pictureList=dead), message_id="m-dead"
+    )
+    assert (await post(body, _headers(body))).status == 200
+    assert hass.states.get(picture).attributes["alarm_id"] == "A-dead"
+    assert hass.states.get(picture).attributes["picture_status"] == "available"
+    client = await hass_client()
+    assert (await client.get(f"/api/image_proxy/{picture}")).status == 500
+    failed = hass.states.get(picture)
+    assert failed.attributes["picture_status"] == "fetch_failed"
+    assert (await client.get(f"/api/image_proxy/{picture}")).status == 500
+    assert hass.states.get(picture).last_updated == failed.last_updated
 
 
 async def test_onoffline_sets_availability_at_once(

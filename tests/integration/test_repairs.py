@@ -1,22 +1,36 @@
-"""Repair issues: an encrypted device without its verification code."""
+"""Repair issues: raised while their cause lasts, gone with it and with the entry.
+
+The integration raises three kinds (``async_create_issue``): the rate or
+quota limit (``coordinator.py``), an encrypted device without its
+verification code (``repairs.py``) and a detector rename its hub refused
+(``detectors.py``, whose own causes are tested in test_detectors.py).
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.components.repairs import repairs_flow_manager
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES, DOMAIN
 from custom_components.ezviz_open.repairs import async_create_fix_flow
 
+from .conftest import DEVICE_LIST_PATH
+
 if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from simulator import Simulator
+
+HUB = "A1S000004"
 
 
 def _code_issues(hass: HomeAssistant) -> dict[str, ir.IssueEntry]:
@@ -123,3 +137,113 @@ async def test_issue_follows_the_device_list(
     await init_integration.runtime_data.account.async_refresh()
     await hass.async_block_till_done()
     assert len(_code_issues(hass)) == 1
+
+
+def _entry_issues(hass: HomeAssistant, entry: MockConfigEntry) -> set[str]:
+    """The kinds of issue an entry has (its id without entry and device)."""
+    return {
+        issue_id.partition(f"_{entry.entry_id}")[0]
+        for domain, issue_id in ir.async_get(hass).issues
+        if domain == DOMAIN and entry.entry_id in issue_id
+    }
+
+
+async def _refused_once(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+) -> None:
+    """One account read refused (10029): the rate-limit issue is raised."""
+    simulator.faults.error(DEVICE_LIST_PATH, 10029, times=1)
+    freezer.tick(timedelta(seconds=60))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert "rate_limited" in _entry_issues(hass, entry)
+
+
+async def test_rate_limit_issue_cleared_by_retried_setup(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Refused at setup: the issue stays while refused, goes once a retry is accepted.
+
+    A retried setup starts in good standing; its first accepted call still
+    clears the issue the refused attempt raised.
+    """
+    entry = mock_config_entry
+    rule = simulator.faults.error(DEVICE_LIST_PATH, 10029)
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert _entry_issues(hass, entry) == {"rate_limited"}
+
+    # Still refused: the retry raises it again.
+    await hass.config_entries.async_reload(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert _entry_issues(hass, entry) == {"rate_limited"}
+
+    simulator.faults.remove(rule)
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.LOADED
+    assert _entry_issues(hass, entry) == {"verification_code_missing"}
+
+
+async def test_unload_keeps_only_refused_renames(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Unloading deletes the issues a setup raises again if due; removal, all.
+
+    The rate limit is raised again by the next refused call, the missing
+    verification code by the next setup; a refused detector rename is no
+    state a setup reads, so it stays until the entry is removed.
+    """
+    entry = init_integration
+    await _refused_once(hass, simulator, freezer, entry)
+    detector = device_registry.async_get_device(
+        identifiers={(DOMAIN, f"{HUB}_detector_T20000041")}
+    )
+    assert detector is not None
+    # Too long a name: the client refuses it without a request.
+    device_registry.async_update_device(detector.id, name_by_user="x" * 60)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _entry_issues(hass, entry) == {
+        "rate_limited",
+        "verification_code_missing",
+        "detector_rename",
+    }
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert _entry_issues(hass, entry) == {"detector_rename"}
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _entry_issues(hass, entry) == {
+        "verification_code_missing",
+        "detector_rename",
+    }
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert _entry_issues(hass, entry) == set()
+
+
+async def test_rate_limit_issue_removed_with_entry_not_loaded(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """An entry removed while its setup waits for a retry takes its issue along."""
+    simulator.faults.error(DEVICE_LIST_PATH, 10007)
+    mock_config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"rate_limited_{mock_config_entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_key == "quota_exhausted"
+    await hass.config_entries.async_remove(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert _entry_issues(hass, mock_config_entry) == set()

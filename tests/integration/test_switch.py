@@ -176,3 +176,28 @@ async def test_encryption_off_needs_code(
         SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
     )
     assert hass.states.get(entity_id).state == STATE_ON
+
+
+async def test_already_so_reads_the_state_back(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """ "Already in that state" (60022) shows the device's real state at once.
+
+    Privacy was turned on elsewhere, so the cached state (off) is wrong until
+    the next detail round, an hour away. The reply to turning it on says so:
+    one read of the status endpoint, for that device, shows it.
+    """
+    entity_id = "switch.living_room_privacy_mode"
+    assert hass.states.get(entity_id).state == STATE_OFF
+    simulator.state.devices["C6N000001"].privacy = 1
+    simulator.faults.error("/api/lapp/device/scene/switch/set", 60022, times=1)
+    simulator.reset_log()
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+    assert [request.path for request in simulator.requests] == [
+        "/api/lapp/device/scene/switch/set",
+        "/api/lapp/device/status/get",
+    ]
+    assert simulator.requests[1].form["deviceSerial"] == "C6N000001"
+    assert hass.states.get(entity_id).state == STATE_ON

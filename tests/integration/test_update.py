@@ -140,17 +140,27 @@ async def test_upgrade_status_unreadable(
 async def test_install_up_to_date_and_refused(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
-    """Already the latest (60013) is no error; an upgrade in progress is one."""
-    simulator.faults.error(UPGRADE_PATH, 60013, times=1)
-    simulator.reset_log()
-    await _install(hass)
-    assert [r.path for r in simulator.requests] == [UPGRADE_PATH]
-    assert hass.states.get(ENTITY_ID).attributes[ATTR_IN_PROGRESS] is False
+    """An upgrade in progress is an error; already the latest (60013) is none.
 
+    The cloud withdrew the newer version the entity still offers: the reply
+    says the installed one is the latest, and one read of version/info for
+    that device shows it (instead of an update offered for up to a day).
+    """
     simulator.faults.error(UPGRADE_PATH, 60014, times=1)
     with pytest.raises(HomeAssistantError) as err:
         await _install(hass)
     assert err.value.translation_key == "device_busy"
+
+    assert hass.states.get(ENTITY_ID).state == STATE_ON
+    simulator.state.devices["C6N000001"].upgrade.latest = OLD
+    simulator.reset_log()
+    await _install(hass)
+    assert [r.path for r in simulator.requests] == [UPGRADE_PATH, VERSION_PATH]
+    assert simulator.requests[1].form["deviceSerial"] == "C6N000001"
+    state = hass.states.get(ENTITY_ID)
+    assert state.attributes[ATTR_IN_PROGRESS] is False
+    assert state.state == STATE_OFF
+    assert state.attributes[ATTR_LATEST_VERSION] == OLD
 
 
 async def test_version_reread_after_firmware_change(
