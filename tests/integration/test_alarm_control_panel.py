@@ -102,6 +102,42 @@ async def test_arming_offline_device_fails(
     assert hass.states.get("alarm_control_panel.living_room_arming").state == "disarmed"
 
 
+async def test_already_so_is_no_error(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """ "Already armed/disarmed so" (60021) is success, with nothing read back.
+
+    The arming state comes with the device list, read within a minute anyway.
+    """
+    simulator.faults.error(DEFENCE_PATH, 60021, times=1)
+    simulator.reset_log()
+    await hass.services.async_call(
+        ALARM_DOMAIN,
+        SERVICE_ALARM_DISARM,
+        {ATTR_ENTITY_ID: "alarm_control_panel.living_room_arming"},
+        blocking=True,
+    )
+    assert [request.path for request in simulator.requests] == [DEFENCE_PATH]
+    assert hass.states.get("alarm_control_panel.living_room_arming").state == "disarmed"
+
+
+async def test_credentials_refused_start_reauth(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A command refused for the credentials says so and starts reauth."""
+    simulator.faults.error(DEFENCE_PATH, 10030, times=1)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            ALARM_DOMAIN,
+            SERVICE_ALARM_ARM_AWAY,
+            {ATTR_ENTITY_ID: "alarm_control_panel.living_room_arming"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "invalid_auth"
+    flows = hass.config_entries.flow.async_progress_by_handler("ezviz_open")
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
 async def test_no_panel_without_arming(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
 ) -> None:
