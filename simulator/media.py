@@ -231,7 +231,9 @@ def _render_clip(
             fill=(255, 255, 0),
             anchor="ra",
         )
-        frame = av.VideoFrame.from_image(img).reformat(format="yuv420p")
+        # PyAV 16 (Home Assistant 2026.2's pin) leaves from_image untyped.
+        image_frame = av.VideoFrame.from_image(img)  # type: ignore[no-untyped-call,unused-ignore]
+        frame = image_frame.reformat(format="yuv420p")
         frame.pts = index
         packets.extend(encoder.encode(frame))
     packets.extend(encoder.encode(None))
