@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
-from . import control
+from . import control, streaming
 from .context import NO_DATA, Family, Paged, RequestContext
 from .errors import ApiError, message_for, v3_http_status
 from .faults import TOKEN_PATH, Faults
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
     from types import TracebackType
+
+    from .streaming import MediaRequest
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -122,6 +124,20 @@ class Simulator:
         self._wrap_counts: dict[tuple[str, str], int] = {}
         self.faults = Faults(self.now, seed)
         self.requests: list[RecordedRequest] = []
+        #: Requests to the media URLs (pictures, HLS, FLV); see ``MediaRequest``.
+        self.media_requests: list[MediaRequest] = []
+        #: HLS segment length (also the keyframe interval of the video), seconds.
+        self.segment_duration = 2.0
+        #: Segments a live playlist lists.
+        self.playlist_segments = 3
+        #: A live session ends by itself after this many seconds (None: never).
+        self.live_session_length: float | None = 300.0
+        #: Playback addresses (type 2/3) serve at most this many seconds.
+        self.playback_max_length = 600.0
+        #: Seconds of video an FLV stream sends at once when it starts (a CDN's
+        #: GOP cache); None: one GOP (``segment_duration``). Then real time.
+        self.flv_burst: float | None = None
+        self.stopping = False  # set by stop(): running FLV streams end
         self.errors: list[str] = []  # internal handler errors (should stay empty)
         self.tokens: dict[str, TokenRecord] = {}
         self.state: FleetState = build_state(self._fleet_data, self.now())
@@ -144,11 +160,13 @@ class Simulator:
     def _build_app(self) -> web.Application:
         app = web.Application()
         control.register(app, self)
+        streaming.register(app, self)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Start listening; return the base URL (``http://host:port``)."""
+        self.stopping = False
         runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
@@ -162,7 +180,8 @@ class Simulator:
         return self.base_url
 
     async def stop(self) -> None:
-        """Stop listening and release the port."""
+        """Stop listening and release the port (running FLV streams end)."""
+        self.stopping = True
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -202,8 +221,29 @@ class Simulator:
         return result
 
     def reset_log(self) -> None:
-        """Forget the recorded requests."""
+        """Forget the recorded requests (API and media)."""
         self.requests.clear()
+        self.media_requests.clear()
+
+    def picture(self, name: str) -> bytes:
+        """Return the plain JPEG served at ``/_sim/pic/<name>`` now (a name, path or URL).
+
+        For a ``-enc`` picture this is the content before encryption.
+        """
+        return streaming.picture(self, name)
+
+    async def render_video(self, serial: str, channel: int = 1) -> float:
+        """Render (or find cached) a channel's video; return the seconds it took to encode.
+
+        The first stream of a channel does this anyway; call it ahead to keep
+        the encoding out of a time-to-first-frame measurement.
+        """
+        dev = self.state.devices[serial.upper()]
+        chan = dev.channel(channel)
+        if chan is None:
+            raise KeyError(channel)
+        clip = await streaming.channel_clip(self, dev, chan)
+        return clip.encode_seconds
 
     def reset(self, *, tokens: bool = False) -> None:
         """Reload the fleet, clear faults and the log (and tokens if asked)."""

@@ -1,4 +1,4 @@
-"""The ``/_sim/...`` control endpoints and the media the simulator serves."""
+"""The ``/_sim/...`` control endpoints (the media URLs are in ``streaming``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .faults import BODY_KINDS
-from .media import FLV_HEADER, JPEG_BYTES, encrypted_picture, hls_playlist, ts_segment
 from .state import Alarm
 
 if TYPE_CHECKING:
@@ -188,26 +187,6 @@ def register(app: web.Application, sim: Simulator) -> None:
         sent = await sim.push.onoffline(serial, bool(data.get("online", True)))
         return web.json_response(sent.as_dict())
 
-    async def get_pic(request: web.Request) -> web.Response:
-        name = request.match_info["name"]
-        if "-enc" in name:
-            serial = name.split("-")[1].upper() if name.count("-") >= 2 else ""
-            dev = sim.state.devices.get(serial)
-            code = dev.encrypt_password if dev else "ABCDEF"
-            return web.Response(body=encrypted_picture(code), content_type="image/jpeg")
-        return web.Response(body=JPEG_BYTES, content_type="image/jpeg")
-
-    async def get_playlist(request: web.Request) -> web.Response:
-        return web.Response(
-            text=hls_playlist("seg"), content_type="application/vnd.apple.mpegurl"
-        )
-
-    async def get_segment(_: web.Request) -> web.Response:
-        return web.Response(body=ts_segment(), content_type="video/mp2t")
-
-    async def get_flv(_: web.Request) -> web.Response:
-        return web.Response(body=FLV_HEADER, content_type="video/x-flv")
-
     r = app.router
     r.add_get("/_sim/faults", get_faults)
     r.add_post("/_sim/faults", post_faults)
@@ -227,7 +206,3 @@ def register(app: web.Application, sim: Simulator) -> None:
     r.add_post("/_sim/push/config", post_push_config)
     r.add_post("/_sim/push/alarm", post_push_alarm)
     r.add_post("/_sim/push/onoffline", post_push_onoffline)
-    r.add_get("/_sim/pic/{name}", get_pic)
-    r.add_get("/_sim/live/{serial}/{channel}/index.m3u8", get_playlist)
-    r.add_get("/_sim/live/{serial}/{channel}/seg{n}.ts", get_segment)
-    r.add_get("/_sim/live/{serial}/{channel}/stream.flv", get_flv)

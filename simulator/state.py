@@ -192,6 +192,8 @@ class Device:
     update_time_ms: int = 1_700_000_000_000
     #: How push messages give ``alarmType``: "code" (a number) or "name" (text).
     push_alarm_type: str = "code"
+    #: Size of the rendered video and pictures (a simulator setting, not an API field).
+    video_size: tuple[int, int] = (640, 360)
 
     @property
     def is_hub(self) -> bool:
@@ -269,6 +271,12 @@ class LiveAddress:
     protocol: int
     url: str
     expire_at: float
+    kind: int = 1  # 1 live, 2 local recording playback, 3 cloud recording playback
+    playback_length: float = 0.0  # type 2/3: seconds of recording served
+    #: HLS live: sim time at which the current session's segment 0 begins
+    #: (``playlist_segments`` segments before the first playlist request).
+    session_start: float | None = None
+    sessions: int = 0  # HLS live sessions started on this address
 
 
 @dataclass
@@ -284,6 +292,7 @@ class FleetState:
     sub_accounts: dict[str, SubAccount] = field(default_factory=dict)
     cloud_cards: dict[str, dict[str, Any]] = field(default_factory=dict)
     live_addresses: dict[str, LiveAddress] = field(default_factory=dict)
+    captures: dict[int, float] = field(default_factory=dict)  # capture number -> time
     upgrade_duration: float = 60.0
     reboot_duration: float = 15.0
     format_duration: float = 30.0
@@ -481,6 +490,11 @@ def device_from_dict(data: dict[str, Any]) -> Device:
     ]
     if "cloud" in data:
         dev.cloud = dict(data["cloud"])
+    if "video_size" in data:
+        width, height = (int(v) for v in data["video_size"])
+        if width < 16 or height < 16 or width % 2 or height % 2:
+            raise ValueError(f"{serial}: video_size must be even and >= 16")
+        dev.video_size = (width, height)
     return dev
 
 

@@ -227,6 +227,7 @@ async def device_capture(ctx: RequestContext) -> dict[str, Any]:
     if not channel_online(dev, chan):
         raise ApiError(20007)
     n = ctx.state.next_id()
+    ctx.state.captures[n] = ctx.now  # the picture shows the time it was taken
     # A device with video encryption encrypts its captures with its code.
     suffix = "-enc" if dev.is_encrypt else ""
     return {

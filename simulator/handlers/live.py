@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import time as _time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..context import NO_DATA, RequestContext
 from ..errors import ApiError
@@ -11,7 +12,11 @@ from ..state import LiveAddress
 from . import route
 from .devices import channel_online
 
+if TYPE_CHECKING:
+    from ..app import Simulator
+
 _MAX_EXPIRE = 720 * 86400
+_DAY = 86400.0
 
 
 def _url(
@@ -40,11 +45,15 @@ async def address_get(ctx: RequestContext) -> dict[str, Any]:
     assert protocol is not None
     assert quality is not None
     assert expire is not None
+    assert kind is not None
+    times: dict[str, float] = {}
     for name in ("startTime", "stopTime"):
         value = ctx.param(name)
         if value is not None:
             try:
-                _time.strptime(value, "%Y-%m-%d %H:%M:%S")
+                times[name] = calendar.timegm(
+                    _time.strptime(value, "%Y-%m-%d %H:%M:%S")
+                )
             except ValueError:
                 raise ApiError(10001, f"{name} format is incorrect") from None
     if not dev.online or not channel_online(dev, chan):
@@ -72,12 +81,26 @@ async def address_get(ctx: RequestContext) -> dict[str, Any]:
         protocol=protocol,
         url=url,
         expire_at=expire_at,
+        kind=kind,
+        playback_length=_playback_length(ctx, times) if kind != 1 else 0.0,
     )
     return {
         "id": url_id,
         "url": url,
         "expireTime": _time.strftime("%Y-%m-%d %H:%M:%S", _time.gmtime(expire_at)),
     }
+
+
+def _playback_length(ctx: RequestContext, times: dict[str, float]) -> float:
+    """Seconds of recording a playback address serves (the reference's defaults).
+
+    Both times missing: the last day; one missing: a day from (or to) the other.
+    The simulator serves at most ``sim.playback_max_length`` seconds of it.
+    """
+    start, stop = times.get("startTime"), times.get("stopTime")
+    length = _DAY if start is None or stop is None else stop - start
+    sim: Simulator = ctx.extra["sim"]
+    return max(0.0, min(length, sim.playback_max_length))
 
 
 @route("/api/lapp/live/address/disable")

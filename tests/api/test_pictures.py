@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from hashlib import md5
+import io
 from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from PIL import Image
 import pytest
 
 from custom_components.ezviz_open.api.errors import (
@@ -18,7 +20,7 @@ from custom_components.ezviz_open.api.pictures import (
     decrypt_picture,
     is_encrypted_picture,
 )
-from simulator.media import JPEG_BYTES
+from simulator.media import render_picture
 
 if TYPE_CHECKING:
     import aiohttp
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from simulator import Simulator
 
 ENCRYPTED = "C8C000006"
+JPEG = render_picture("Plain", "a picture", 1_700_000_000)
 
 
 def _encrypt(plain: bytes, code: str) -> bytes:
@@ -53,15 +56,18 @@ async def test_alarm_picture_of_simulator_decrypts(
     assert is_encrypted_picture(body)
     assert not body.startswith(b"\xff\xd8")
     code = simulator.state.devices[ENCRYPTED].encrypt_password
-    assert decrypt_picture(body, code) == JPEG_BYTES
+    plain = decrypt_picture(body, code)
+    assert plain == simulator.picture(url)  # the alarm's picture, at its time
+    with Image.open(io.BytesIO(plain)) as image:
+        assert (image.format, image.size) == ("JPEG", (640, 360))
     with pytest.raises(EzvizEncryptionError):
         decrypt_picture(body, "ABCDEF")
 
 
 def test_plain_picture_passes_through() -> None:
-    assert not is_encrypted_picture(JPEG_BYTES)
-    assert decrypt_picture(JPEG_BYTES, None) is JPEG_BYTES
-    assert decrypt_picture(JPEG_BYTES, "ABCDEF") is JPEG_BYTES
+    assert not is_encrypted_picture(JPEG)
+    assert decrypt_picture(JPEG, None) is JPEG
+    assert decrypt_picture(JPEG, "ABCDEF") is JPEG
 
 
 def test_code_check_is_double_md5_hex() -> None:
@@ -91,12 +97,12 @@ def test_segments_and_prefix() -> None:
 @pytest.mark.parametrize("code", [None, ""])
 def test_code_missing(code: str | None) -> None:
     with pytest.raises(EzvizEncryptionError, match="verification code is needed"):
-        decrypt_picture(_encrypt(JPEG_BYTES, "ABCDEF"), code)
+        decrypt_picture(_encrypt(JPEG, "ABCDEF"), code)
 
 
 def test_wrong_code() -> None:
     with pytest.raises(EzvizEncryptionError, match="another verification code"):
-        decrypt_picture(_encrypt(JPEG_BYTES, "ABCDEF"), "ABCDEG")
+        decrypt_picture(_encrypt(JPEG, "ABCDEF"), "ABCDEG")
 
 
 @pytest.mark.parametrize(

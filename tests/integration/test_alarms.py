@@ -24,7 +24,6 @@ from custom_components.ezviz_open.alarm_coordinator import (
 from custom_components.ezviz_open.api.alarms import Alarm, AlarmType
 from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES, DOMAIN
 from simulator import Simulator, generate_fleet
-from simulator.media import JPEG_BYTES
 from simulator.state import Alarm as SimAlarm
 
 if TYPE_CHECKING:
@@ -310,6 +309,7 @@ async def test_encrypted_alarm_picture(
     hass_client: ClientSessionGenerator,
     picture_fetches: list[str],
     mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
     code: str,
     status: str,
     http_status: int,
@@ -327,9 +327,10 @@ async def test_encrypted_alarm_picture(
     client = await hass_client()
     resp = await client.get(f"/api/image_proxy/{DRIVEWAY_PICTURE}")
     assert resp.status == http_status
-    if http_status == 200:
-        assert await resp.read() == JPEG_BYTES
     assert picture_fetches[0].endswith("-enc.jpg")
+    if http_status == 200:
+        # The simulator's picture of that alarm (its time burned in), decrypted.
+        assert await resp.read() == simulator.picture(picture_fetches[0])
     assert hass.states.get(DRIVEWAY_PICTURE).attributes["picture_status"] == status
     # Shown again: the decrypted picture is kept, a wrong code is not retried.
     resp = await client.get(f"/api/image_proxy/{DRIVEWAY_PICTURE}")

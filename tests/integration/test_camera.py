@@ -33,7 +33,6 @@ from custom_components.ezviz_open.const import (
     DOMAIN,
 )
 from custom_components.ezviz_open.helpers import async_save_options
-from simulator.media import JPEG_BYTES
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -316,8 +315,9 @@ async def test_image_encrypted_capture(
         hass, init_integration, **{CONF_VERIFICATION_CODES: {"C8C000006": "HJKLMN"}}
     )
     image = await async_get_image(hass, "camera.driveway")
-    assert image.content == JPEG_BYTES
     assert len(fetched) == 1
+    # The simulator's capture (it shows the capture's time), decrypted.
+    assert image.content == simulator.picture(fetched[0][0])
     assert fetched[0][0].startswith("/_sim/pic/capture-C8C000006-1-")
     assert fetched[0][0].endswith("-enc.jpg")
     assert fetched[0][1] is True
