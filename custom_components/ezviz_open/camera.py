@@ -1,8 +1,9 @@
 """Cameras of EZVIZ devices: one per video channel.
 
-The stream is a cloud play address (HLS, RTMP or FLV as the options say;
-never ``ezopen``, which ffmpeg cannot play), asked for at each stream start
-because it expires. The still image is a capture when the device can take
+The stream is the camera's relay on loopback (relay.py), which reads the
+cloud's play addresses (FLV, HLS or RTMP as the options say; never
+``ezopen``, which ffmpeg cannot play) and carries the video across their
+expiry and the sessions the cloud ends. The still image is a capture when the device can take
 one, else the channel's cover picture. Motion detection is the device's
 arming (``defence``). The camera is also the target of the integration's
 actions (PTZ, presets, ringtone, storage, arming schedule).

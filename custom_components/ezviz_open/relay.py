@@ -9,7 +9,7 @@ can predict. So the worker is given a local URL instead, served by this
 module on 127.0.0.1, and behind it each connection reads the cloud's stream.
 When the cloud ends it (a session is over, an address expires or is about
 to), the relay opens another one and carries on: the worker sees one FLV
-stream that does not end, with timestamps that keep rising.
+stream that does not end, with timestamps that keep rising (flv.py splices).
 
 Costs: an upstream is open only while a client is connected (nothing while
 nobody streams). A play address is asked for when there is none, or the one
@@ -17,7 +17,7 @@ held expires within ``RENEW_MARGIN`` (a quarter of its validity at most);
 one request per renewal. The cloud's ``expireTime`` decides, not the
 validity asked for. An FLV address is used again after a session ends (a new
 connection starts a new session); an HLS address whose playlist has ended is
-not, since the cloud keeps serving its ended playlist for a while.
+not: an ended playlist stays ended for a while.
 
 Upstreams: protocol 4 (HTTP-FLV) is copied tag by tag, in Python, without
 probing. Protocol 2 (HLS) and 3 (RTMP) are remuxed to FLV by PyAV (the
@@ -41,7 +41,7 @@ import hmac
 import secrets
 import socket
 import threading
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final
 
 import aiohttp
 from aiohttp import web
@@ -51,6 +51,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, LOGGER
+from .flv import FlvError, FlvSplicer, Reader, read_flv_header, read_flv_tags
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -70,199 +71,6 @@ UPSTREAM_TIMEOUT: Final = 10.0  # seconds
 REFUSED_STATUSES: Final = frozenset({401, 403, 404, 410})
 
 DATA_RELAY_SERVER: HassKey[RelayServer] = HassKey(f"{DOMAIN}_relay_server")
-
-# -- FLV ----------------------------------------------------------------------
-
-FLV_SIGNATURE: Final = b"FLV"
-TAG_AUDIO: Final = 8
-TAG_VIDEO: Final = 9
-TAG_SCRIPT: Final = 18
-_TAG_HEADER_SIZE: Final = 11
-#: A tag larger than this is taken for garbage, not video.
-_MAX_TAG_SIZE: Final = 16 * 1024 * 1024
-#: FLV codec ids whose second payload byte is a packet type (0: sequence
-#: header): AAC audio; AVC video and the HEVC extension.
-_AUDIO_AAC: Final = 10
-_VIDEO_PACKET_TYPED: Final = frozenset({7, 12})
-#: Enhanced FLV (``ExVideoTagHeader``): the packet type is the low nibble.
-_VIDEO_EX_HEADER: Final = 0x80
-_VIDEO_KEYFRAME: Final = 1
-
-
-class FlvError(Exception):
-    """The bytes read are not an FLV stream."""
-
-
-class Reader(Protocol):
-    """What the FLV parser reads from (aiohttp's and asyncio's stream readers)."""
-
-    async def readexactly(self, n: int) -> bytes:
-        """Read exactly ``n`` bytes; ``asyncio.IncompleteReadError`` at the end."""
-
-
-@dataclass(slots=True)
-class FlvTag:
-    """One FLV tag: its type, its timestamp in milliseconds, its payload."""
-
-    kind: int
-    timestamp: int
-    data: bytes
-
-    @property
-    def is_sequence_header(self) -> bool:
-        """Whether the tag holds decoder configuration, not media."""
-        if len(self.data) < 2:
-            return False
-        first = self.data[0]
-        if self.kind == TAG_VIDEO:
-            if first & _VIDEO_EX_HEADER:
-                return first & 0x0F == 0
-            return first & 0x0F in _VIDEO_PACKET_TYPED and self.data[1] == 0
-        if self.kind == TAG_AUDIO:
-            return first >> 4 == _AUDIO_AAC and self.data[1] == 0
-        return False
-
-    @property
-    def is_keyframe(self) -> bool:
-        """Whether the tag is a video frame a decoder can start from."""
-        if self.kind != TAG_VIDEO or not self.data or self.is_sequence_header:
-            return False
-        first = self.data[0]
-        frame_type = (first >> 4) & 0x07 if first & _VIDEO_EX_HEADER else first >> 4
-        return frame_type == _VIDEO_KEYFRAME
-
-    def to_bytes(self) -> bytes:
-        """Serialise the tag, followed by its PreviousTagSize."""
-        size = len(self.data)
-        timestamp = self.timestamp & 0xFFFFFFFF
-        header = (
-            bytes((self.kind,))
-            + size.to_bytes(3, "big")
-            + (timestamp & 0xFFFFFF).to_bytes(3, "big")
-            + bytes((timestamp >> 24, 0, 0, 0))
-        )
-        return header + self.data + (_TAG_HEADER_SIZE + size).to_bytes(4, "big")
-
-
-async def read_flv_header(reader: Reader) -> bytes:
-    """Read an FLV file header and the first PreviousTagSize; return them."""
-    header = await reader.readexactly(9)
-    if header[:3] != FLV_SIGNATURE:
-        raise FlvError("not an FLV stream")
-    offset = int.from_bytes(header[5:9], "big")
-    if offset < 9 or offset > 1024:
-        raise FlvError("bad FLV header size")
-    extra = await reader.readexactly(offset - 9 + 4)
-    return header + extra
-
-
-async def read_flv_tags(reader: Reader) -> AsyncIterator[FlvTag]:
-    """Yield the tags of an FLV stream whose header was read; end at its end."""
-    while True:
-        try:
-            header = await reader.readexactly(_TAG_HEADER_SIZE)
-        except asyncio.IncompleteReadError as err:
-            if err.partial:
-                raise FlvError("FLV stream cut inside a tag header") from err
-            return
-        size = int.from_bytes(header[1:4], "big")
-        if size > _MAX_TAG_SIZE:
-            raise FlvError("FLV tag too large")
-        try:
-            body = await reader.readexactly(size + 4)
-        except asyncio.IncompleteReadError as err:
-            raise FlvError("FLV stream cut inside a tag") from err
-        timestamp = int.from_bytes(header[4:7], "big") | (header[7] << 24)
-        yield FlvTag(header[0] & 0x1F, timestamp, body[:size])
-
-
-class FlvSplicer:
-    """Join FLV streams, one after the other, into one that never goes back.
-
-    The first stream's file header and metadata are kept; later streams'
-    are dropped. Each stream is taken from its first keyframe (its decoder
-    configuration held back until then, and dropped when it repeats the
-    last one sent). Timestamps are shifted so that the first keyframe of a
-    stream follows the last tag sent after the time that really passed (at
-    least one frame), so a pause shows as a pause and time never goes back.
-    """
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        """Start with nothing sent; ``clock`` gives seconds (monotonic)."""
-        self._clock = clock
-        self._header_sent = False
-        self._last_out: int | None = None
-        self._last_sent_at = 0.0
-        self._frame_ms = 40
-        self._config: dict[int, bytes] = {}  # tag kind -> last configuration sent
-        self._offset: int | None = None
-        self._held: list[FlvTag] = []
-        self._last_in_video: int | None = None
-
-    def start_stream(self) -> None:
-        """Expect a new stream: its header, then tags with their own clock."""
-        self._offset = None
-        self._held = []
-        self._last_in_video = None
-
-    @property
-    def started(self) -> bool:
-        """Whether the current stream has reached its first keyframe."""
-        return self._offset is not None
-
-    def header(self, header: bytes) -> bytes:
-        """Return the bytes to send for a stream's file header."""
-        if self._header_sent:
-            return b""
-        self._header_sent = True
-        return header
-
-    def tag(self, tag: FlvTag) -> bytes:
-        """Return the bytes to send for a tag of the current stream."""
-        if tag.kind == TAG_SCRIPT:
-            # Metadata only before any media (a player reads it once).
-            return b"" if self._last_out is not None else tag.to_bytes()
-        if tag.is_sequence_header:
-            if self._offset is None:
-                self._held = [held for held in self._held if held.kind != tag.kind]
-                self._held.append(tag)
-                return b""
-            return self._config_bytes(tag, self._shift(tag.timestamp))
-        if tag.kind == TAG_VIDEO:
-            if self._last_in_video is not None and tag.timestamp > self._last_in_video:
-                self._frame_ms = min(1000, tag.timestamp - self._last_in_video)
-            self._last_in_video = tag.timestamp
-        if self._offset is None:
-            if not tag.is_keyframe:
-                return b""
-            base = 0
-            if self._last_out is not None:
-                waited = round((self._clock() - self._last_sent_at) * 1000)
-                base = self._last_out + max(self._frame_ms, waited)
-            self._offset = base - tag.timestamp
-            out = b"".join(
-                self._config_bytes(held, base) for held in self._held
-            ) + self._media_bytes(tag, base)
-            self._held = []
-            return out
-        return self._media_bytes(tag, self._shift(tag.timestamp))
-
-    def _shift(self, timestamp: int) -> int:
-        assert self._offset is not None
-        return max(0, timestamp + self._offset)
-
-    def _config_bytes(self, tag: FlvTag, timestamp: int) -> bytes:
-        if self._config.get(tag.kind) == tag.data:
-            return b""
-        self._config[tag.kind] = tag.data
-        return FlvTag(tag.kind, timestamp, tag.data).to_bytes()
-
-    def _media_bytes(self, tag: FlvTag, timestamp: int) -> bytes:
-        if tag.kind == TAG_VIDEO:
-            self._last_out = max(timestamp, self._last_out or 0)
-            self._last_sent_at = self._clock()
-        return FlvTag(tag.kind, timestamp, tag.data).to_bytes()
-
 
 # -- addresses ----------------------------------------------------------------
 
@@ -376,7 +184,8 @@ async def open_remux_upstream(
         error = failure
         reader.feed_eof()
         threads.discard(ended)
-        ended.set_result(None)
+        if not ended.done():
+            ended.set_result(None)
 
     def _run() -> None:
         failure: Exception | None = None
@@ -399,10 +208,10 @@ async def open_remux_upstream(
         stop.set()
         # Cancelled (the server stops): the server waits for ``threads``.
         if isinstance(err, Exception):
-            await ended
+            await asyncio.shield(ended)
         raise
     stop.set()
-    await ended
+    await asyncio.shield(ended)
 
 
 def _remux_error(error: Exception) -> Exception:
@@ -565,40 +374,48 @@ class LiveRelay:
         return open_remux_upstream(url, relay_server(self.hass).threads)
 
     async def async_serve(self, request: web.Request) -> web.StreamResponse:
-        """Answer one client (Home Assistant's worker) until it goes away."""
+        """Answer one client (Home Assistant's worker) until it goes away.
+
+        When the cloud fails for good (no address, an address refused twice
+        in a row, no media for ``GIVE_UP_AFTER``), the response ends and the
+        worker's own retries (10 s, 20 s, ...) take over.
+        """
         response = web.StreamResponse(
             headers={"Content-Type": "video/x-flv", "Cache-Control": "no-store"}
         )
         splicer = FlvSplicer(self.clock)
-        failures = 0
+        failures = refusals = 0
         silent_since = self.clock()
         while not _gone(request):
-            address = await self.async_address()
-            ended = "no address"
-            if address is not None:
-                try:
-                    ended = await self._relay_one(request, response, splicer, address)
-                except UpstreamRefusedError as err:
-                    self.forget(address)
-                    ended = f"refused ({err})"
-                except (UpstreamFailedError, FlvError) as err:
-                    ended = f"failed ({err})"
+            if (address := await self.async_address()) is None:
+                # The camera logged why (offline, wrong code, ...).
+                break
+            try:
+                ended = await self._relay_one(request, response, splicer, address)
+            except UpstreamRefusedError as err:
+                self.forget(address)
+                refusals += 1
+                ended = f"refused ({err})"
+            except (UpstreamFailedError, FlvError) as err:
+                ended = f"failed ({err})"
+            LOGGER.debug("%s: cloud stream ended: %s", self.label, ended)
             if splicer.started:
                 # Media flowed: the next attempt starts afresh.
-                failures = 0
+                failures = refusals = 0
                 silent_since = self.clock()
-            LOGGER.debug("%s: cloud stream ended: %s", self.label, ended)
             if ended in ("renewal", "session"):
                 continue
-            failures += 1
-            if self.clock() - silent_since > GIVE_UP_AFTER:
+            if refusals >= 2 or self.clock() - silent_since > GIVE_UP_AFTER:
                 LOGGER.warning(
-                    "%s: no video from the cloud for %.0f s; the stream ends",
+                    "%s: the cloud's stream failed (%s); it ends here",
                     self.label,
-                    GIVE_UP_AFTER,
+                    ended,
                 )
                 break
-            await asyncio.sleep(min(RETRY_MAX, RETRY_FIRST * 2 ** (failures - 1)))
+            if not ended.startswith("refused"):
+                # A refused address is replaced at once; a failure waits.
+                failures += 1
+                await asyncio.sleep(min(RETRY_MAX, RETRY_FIRST * 2 ** (failures - 1)))
         if not response.prepared:
             raise web.HTTPServiceUnavailable
         return response
@@ -621,7 +438,6 @@ class LiveRelay:
                 if data := splicer.tag(tag):
                     await response.write(data)
                 if splicer.started and self.clock() >= address.renew_at:
-                    await self.async_address(renew=True)
                     return "renewal"
         if not splicer.started:
             raise UpstreamFailedError("ended before a keyframe")
