@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from types import TracebackType
 
+    from .media import Clip
     from .streaming import MediaRequest
 
 _LOGGER = logging.getLogger(__name__)
@@ -130,8 +131,9 @@ class Simulator:
         self.segment_duration = 2.0
         #: Segments a live playlist lists.
         self.playlist_segments = 3
-        #: A live session ends by itself after this many seconds (None: never).
-        self.live_session_length: float | None = 300.0
+        #: A live session ends by itself after this many seconds (None: never);
+        #: field-notes: "figures of about a minute are quoted".
+        self.live_session_length: float | None = 60.0
         #: The cloud may grant less validity than asked: a play address lives
         #: at most this many seconds (None: as asked). Its expireTime says so.
         self.max_address_validity: float | None = None
@@ -235,18 +237,18 @@ class Simulator:
         """
         return streaming.picture(self, name)
 
-    async def render_video(self, serial: str, channel: int = 1) -> float:
-        """Render (or find cached) a channel's video; return the seconds it took to encode.
+    async def render_video(self, serial: str, channel: int = 1) -> Clip:
+        """Return a channel's video clip, rendering it now if it is not cached yet.
 
-        The first stream of a channel does this anyway; call it ahead to keep
-        the encoding out of a time-to-first-frame measurement.
+        The first stream of a channel renders it anyway; call this ahead to
+        keep the encoding (``clip.encode_seconds``) out of a time-to-first-frame
+        measurement.
         """
         dev = self.state.devices[serial.upper()]
         chan = dev.channel(channel)
         if chan is None:
             raise KeyError(channel)
-        clip = await streaming.channel_clip(self, dev, chan)
-        return clip.encode_seconds
+        return await streaming.channel_clip(self, dev, chan)
 
     def reset(self, *, tokens: bool = False) -> None:
         """Reload the fleet, clear faults and the log (and tokens if asked)."""

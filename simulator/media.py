@@ -156,6 +156,11 @@ class Clip:
         """Segments in one loop."""
         return len(self.frames) // self.segment_frames
 
+    @property
+    def segment_seconds(self) -> float:
+        """Length of a segment (and of a GOP)."""
+        return self.segment_frames / FPS
+
 
 _CLIPS: dict[tuple[str, str, tuple[int, int], int], Clip] = {}
 _CLIPS_LOCK = threading.Lock()

@@ -171,10 +171,10 @@ def live_window(
             return 0, 0, False
         begin = rec.session_start = now - lead
         rec.sessions += 1
-    available = int((now - begin) / duration + 1e-9)
+    available = int((now - begin) / duration + 1e-6)
     ended = False
     if length is not None:
-        total = listed + int(length / duration + 1e-9)
+        total = listed + int(length / duration + 1e-6)
         if available >= total:
             available, ended = total, True
     return max(0, available - listed), available, ended
