@@ -173,8 +173,18 @@ class EzvizCamera(EzvizEntity, Camera):
         )
 
     async def async_will_remove_from_hass(self) -> None:
-        """Stop relaying; the stream's worker sees its source end."""
+        """Stop this camera's stream, then its relay.
+
+        Home Assistant does not stop the stream of a camera that goes away
+        (a reload): its worker would keep reading the relay, and the relay
+        the cloud. Stopped first, it leaves without an error.
+        """
         await super().async_will_remove_from_hass()
+        if (stream := self.stream) is not None:
+            # Removing the last output stops the stream (and its idle timers).
+            for output in list(stream.outputs().values()):
+                await stream.remove_provider(output)
+            await stream.stop()
         if self._relay is not None:
             await self._relay.async_close()
 

@@ -321,6 +321,8 @@ class LiveRelay:
         self.token = secrets.token_urlsafe(32)
         self._address: PlayAddress | None = None
         self._lock = asyncio.Lock()
+        #: The tasks answering a client now.
+        self.connections: set[asyncio.Task[Any]] = set()
 
     def clock(self) -> float:
         """Seconds, monotonic (the event loop's clock)."""
@@ -341,6 +343,10 @@ class LiveRelay:
         """Stop serving (the camera goes away); running connections end."""
         await relay_server(self.hass).async_unregister(self)
         self._address = None
+        if connections := list(self.connections):
+            for task in connections:
+                task.cancel()
+            await asyncio.wait(connections)
 
     async def async_address(self, *, renew: bool = False) -> PlayAddress | None:
         """Return an address that is good for now (a request only when needed)."""
@@ -541,6 +547,7 @@ class RelayServer:
         task = asyncio.current_task()
         assert task is not None
         self._handlers.add(task)
+        relay.connections.add(task)
         try:
             return await relay.async_serve(request)
         except ConnectionError:
@@ -549,6 +556,7 @@ class RelayServer:
             return web.Response()
         finally:
             self._handlers.discard(task)
+            relay.connections.discard(task)
 
 
 def relay_server(hass: HomeAssistant) -> RelayServer:

@@ -289,3 +289,29 @@ async def test_when_the_cloud_fails_for_good(
     token = stream.source.split("auth=")[1]
     assert token not in caplog.text
     assert "/_sim/live/" not in caplog.text
+
+
+async def test_reload_while_streaming(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A reload stops the old camera's stream quietly, and the cloud is no longer read."""
+    await simulator.render_video(SERIAL)
+    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "hls"})
+    stream = await _request_stream(hass, CAMERA)
+    output = stream.outputs()["hls"]
+    start = time.monotonic()
+    while not output.get_segments():
+        assert time.monotonic() - start < 10
+        await asyncio.sleep(0.05)
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert stream.outputs() == {}
+    await asyncio.sleep(0.5)
+    count = len(simulator.media_requests)
+    await asyncio.sleep(2.5)  # longer than a playlist reload
+    assert len(simulator.media_requests) == count
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
