@@ -305,14 +305,16 @@ async def test_relay_refuses_strangers(
         await _read(url, 1)
 
 
+@pytest.mark.parametrize("protocol", ["flv", "hls"])
 async def test_relay_when_the_cloud_fails(
     hass: HomeAssistant,
     simulator: Simulator,
     mock_config_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
+    protocol: str,
 ) -> None:
     """An address refused, and no new one: the relay answers 503, says why, no secret."""
-    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "flv"})
+    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: protocol})
     url = await async_get_stream_source(hass, "camera.living_room")
     simulator.state.live_addresses.clear()  # the cloud forgot the address
     simulator.faults.error(LIVE_PATH, 20007)  # and the device went offline
@@ -328,7 +330,7 @@ async def test_relay_when_the_cloud_fails(
     assert "503" in str(err.value) or "5XX" in str(err.value)
     assert url.split("auth=")[1] not in str(err.value)
     assert "No live address for camera.living_room" in caplog.text
-    assert "cloud stream ended: refused (HTTP 403)" in caplog.text
+    assert "cloud stream ended: refused" in caplog.text
     assert url.split("auth=")[1] not in caplog.text
     assert "/_sim/live/" not in caplog.text
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
