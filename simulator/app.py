@@ -134,6 +134,9 @@ class Simulator:
         #: A live session ends by itself after this many seconds (None: never);
         #: field-notes: "figures of about a minute are quoted".
         self.live_session_length: float | None = 60.0
+        #: The cloud may grant less validity than asked: a play address lives
+        #: at most this many seconds (None: as asked). Its expireTime says so.
+        self.max_address_validity: float | None = None
         #: Playback addresses (type 2/3) serve at most this many seconds.
         self.playback_max_length = 600.0
         #: Seconds of video an FLV stream sends at once when it starts (a CDN's

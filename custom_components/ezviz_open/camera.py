@@ -1,8 +1,9 @@
 """Cameras of EZVIZ devices: one per video channel.
 
-The stream is a cloud play address (HLS, RTMP or FLV as the options say;
-never ``ezopen``, which ffmpeg cannot play), asked for at each stream start
-because it expires. The still image is a capture when the device can take
+The stream is the camera's relay on loopback (relay.py), which reads the
+cloud's play addresses (FLV, HLS or RTMP as the options say; never
+``ezopen``, which ffmpeg cannot play) and carries the video across their
+expiry and the sessions the cloud ends. The still image is a capture when the device can take
 one, else the channel's cover picture. Motion detection is the device's
 arming (``defence``). The camera is also the target of the integration's
 actions (PTZ, presets, ringtone, storage, arming schedule).
@@ -52,12 +53,12 @@ from .entity import (
 )
 from .helpers import async_ptz_step, ezviz_exception_handler
 from .picture import async_fetch_picture
+from .relay import LiveRelay
 from .topics import TOPIC_STATUS
 
 if TYPE_CHECKING:
     from datetime import datetime, time
 
-    from homeassistant.components.stream import Stream
     from homeassistant.core import HomeAssistant, ServiceResponse
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -135,7 +136,7 @@ class EzvizCamera(EzvizEntity, Camera):
         # its channels do not offer it.
         self._motion_supported = channel is None and self.capabilities.support_defence
         self._capture_supported = self.capabilities.support_capture
-        self._address_expires: datetime | None = None
+        self._relay: LiveRelay | None = None
         self._image: bytes | None = None
         self._image_time: datetime | None = None
         self._image_lock = asyncio.Lock()
@@ -162,22 +163,67 @@ class EzvizCamera(EzvizEntity, Camera):
 
     # -- stream ----------------------------------------------------------------
 
+    async def async_added_to_hass(self) -> None:
+        """Set up the relay that serves the stream (see relay.py)."""
+        await super().async_added_to_hass()
+        protocol = self._stream_protocol
+        self._relay = LiveRelay(
+            self.hass,
+            self.entity_id,
+            self._async_fetch_address,
+            LIVE_ADDRESS_VALIDITY,
+            flv=protocol is StreamProtocol.FLV,
+        )
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop this camera's stream, then its relay.
+
+        Home Assistant does not stop the stream of a camera that goes away
+        (a reload): its worker would keep reading the relay, and the relay
+        the cloud. Stopped first, it leaves without an error.
+        """
+        await super().async_will_remove_from_hass()
+        if (stream := self.stream) is not None:
+            # Removing the last output stops the stream (and its idle timers).
+            for output in list(stream.outputs().values()):
+                await stream.remove_provider(output)
+            await stream.stop()
+        if self._relay is not None:
+            await self._relay.async_close()
+
+    @property
+    def _stream_protocol(self) -> StreamProtocol:
+        return STREAM_PROTOCOL.get(
+            self.runtime.options.get(CONF_STREAM_PROTOCOL, DEFAULT_STREAM_PROTOCOL),
+            StreamProtocol.FLV,
+        )
+
     async def stream_source(self) -> str | None:
-        """Return a fresh play address (one request)."""
+        """Return the local relay's URL (see relay.py), once the cloud gave an address.
+
+        Home Assistant's worker keeps this URL for the stream's whole life;
+        behind it the relay renews the cloud's addresses and sessions.
+        """
+        if self._encrypted and not self.verification_code:
+            return None
+        if self._relay is None:
+            return None
+        return await self._relay.async_source()
+
+    async def _async_fetch_address(self) -> tuple[str, datetime | None] | None:
+        """Ask the cloud for a live address (one request); None if refused."""
         code = self.verification_code if self._encrypted else None
         if self._encrypted and code is None:
             return None
-        options = self.runtime.options
         try:
             address = await self.runtime.client.get_live_address(
                 self.serial,
                 self.channel_no,
-                protocol=STREAM_PROTOCOL.get(
-                    options.get(CONF_STREAM_PROTOCOL, DEFAULT_STREAM_PROTOCOL),
-                    StreamProtocol.HLS,
-                ),
+                protocol=self._stream_protocol,
                 quality=STREAM_QUALITY.get(
-                    options.get(CONF_STREAM_QUALITY, DEFAULT_STREAM_QUALITY),
+                    self.runtime.options.get(
+                        CONF_STREAM_QUALITY, DEFAULT_STREAM_QUALITY
+                    ),
                     StreamQuality.HD,
                 ),
                 expire_time=LIVE_ADDRESS_VALIDITY,
@@ -196,20 +242,7 @@ class EzvizCamera(EzvizEntity, Camera):
                 self.entity_id,
             )
             return None
-        self._address_expires = dt_util.utcnow() + LIVE_ADDRESS_VALIDITY
-        return address.url
-
-    async def async_create_stream(self) -> Stream | None:
-        """Start a stream, with a fresh address when the last one expired."""
-        stream = self.stream
-        if (
-            stream is not None
-            and self._address_expires is not None
-            and dt_util.utcnow() >= self._address_expires
-            and (source := await self.stream_source())
-        ):
-            stream.update_source(source)
-        return await super().async_create_stream()
+        return address.url, address.expire_time
 
     # -- still image -----------------------------------------------------------
 

@@ -47,7 +47,8 @@ MAX_ACCOUNT_INTERVAL: Final = 3600
 DEFAULT_DETAIL_INTERVAL: Final = 60  # minutes
 MIN_DETAIL_INTERVAL: Final = 10
 MAX_DETAIL_INTERVAL: Final = 24 * 60
-DEFAULT_STREAM_PROTOCOL: Final = PROTOCOL_HLS
+#: FLV: one address request an hour of viewing, not one per session (README).
+DEFAULT_STREAM_PROTOCOL: Final = PROTOCOL_FLV
 DEFAULT_STREAM_QUALITY: Final = QUALITY_HD
 
 #: Requests in flight at once per entry. A detail refresh reads one endpoint
@@ -71,7 +72,8 @@ ISSUE_RATE_LIMITED: Final = "rate_limited"
 # Camera, PTZ and actions
 #: How long a PTZ button moves the camera (between ptz/start and ptz/stop).
 PTZ_STEP_DURATION: Final = 0.5  # seconds
-#: How long a live address stays valid; a stream start after that asks anew.
+#: The validity asked for a live address (the cloud may grant less; its
+#: expireTime decides when the relay asks again, see relay.py).
 LIVE_ADDRESS_VALIDITY: Final = timedelta(hours=1)
 #: A still image is captured at most this often per camera (each capture is
 #: one request); in between the last picture is shown again.

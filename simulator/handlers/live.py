@@ -64,7 +64,11 @@ async def address_get(ctx: RequestContext) -> dict[str, Any]:
         if code != dev.encrypt_password:
             raise ApiError(20010)
     url_id = str(512628410958159872 + ctx.state.next_id())
-    expire_at = ctx.now + expire
+    sim: Simulator = ctx.extra["sim"]
+    granted: float = expire
+    if sim.max_address_validity is not None:
+        granted = min(granted, sim.max_address_validity)
+    expire_at = ctx.now + granted
     params = f"expire={int(expire_at)}&id={url_id}&q={quality}&t={kind}"
     url = _url(ctx, dev.serial, chan.no, protocol, params)
     if protocol == 1:

@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 import logging
 from typing import TYPE_CHECKING
-from unittest.mock import AsyncMock, MagicMock, patch
+from unittest.mock import AsyncMock, patch
 
 from aiohttp import web
 from homeassistant.components.camera import (
@@ -125,16 +125,11 @@ async def test_one_camera_per_channel(
 
 
 @pytest.mark.parametrize(
-    ("options", "protocol", "quality", "suffix"),
+    ("options", "protocol", "quality"),
     [
-        ({}, "2", "1", "/index.m3u8"),
-        (
-            {CONF_STREAM_PROTOCOL: "flv", CONF_STREAM_QUALITY: "smooth"},
-            "4",
-            "2",
-            "/stream.flv",
-        ),
-        ({CONF_STREAM_PROTOCOL: "rtmp"}, "3", "1", None),
+        ({}, "4", "1"),
+        ({CONF_STREAM_PROTOCOL: "hls", CONF_STREAM_QUALITY: "smooth"}, "2", "2"),
+        ({CONF_STREAM_PROTOCOL: "rtmp"}, "3", "1"),
     ],
 )
 async def test_stream_source(
@@ -144,16 +139,23 @@ async def test_stream_source(
     options: dict[str, str],
     protocol: str,
     quality: str,
-    suffix: str | None,
 ) -> None:
-    """Each stream start asks for a fresh address, as the options say."""
+    """The source is the camera's relay on loopback, once the cloud gave an address.
+
+    The address is asked for as the options say, and used again while it is
+    valid: a second stream start costs nothing.
+    """
     if options:
         await _set_options(hass, init_integration, **options)
     simulator.reset_log()
     first = await async_get_stream_source(hass, "camera.living_room")
     second = await async_get_stream_source(hass, "camera.living_room")
-    assert first != second
-    assert simulator.counts() == {LIVE_PATH: 2}
+    assert first == second
+    source = URL(first)
+    assert source.scheme == "http"
+    assert source.host == "127.0.0.1"
+    assert len(source.query["auth"]) >= 40
+    assert simulator.counts() == {LIVE_PATH: 1}
     request = simulator.requests[0]
     assert request.form["deviceSerial"] == "C6N000001"
     assert request.form["channelNo"] == "1"
@@ -161,11 +163,23 @@ async def test_stream_source(
     assert request.form["quality"] == quality
     assert request.form["expireTime"] == "3600"
     assert "code" not in request.form
-    if suffix is None:
-        assert first.startswith("rtmp://")
-    else:
-        assert first.startswith(simulator.base_url)
-        assert first.split("?")[0].endswith(suffix)
+    other = await async_get_stream_source(hass, "camera.front_door")
+    assert URL(other).path != source.path
+    assert URL(other).query["auth"] != source.query["auth"]
+
+
+async def test_address_renewed_near_expiry(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """The cloud granted less than asked: its expireTime decides when to ask again."""
+    simulator.max_address_validity = 1  # renewed after 0.75 s
+    simulator.reset_log()
+    first = await async_get_stream_source(hass, "camera.living_room")
+    assert await async_get_stream_source(hass, "camera.living_room") == first
+    assert simulator.count(LIVE_PATH) == 1
+    await asyncio.sleep(0.8)
+    assert await async_get_stream_source(hass, "camera.living_room") == first
+    assert simulator.count(LIVE_PATH) == 2
 
 
 async def test_stream_source_nvr_channel(
@@ -173,8 +187,8 @@ async def test_stream_source_nvr_channel(
 ) -> None:
     """An NVR channel's stream is asked for with its channel number."""
     simulator.reset_log()
-    source = await async_get_stream_source(hass, "camera.backyard")
-    assert "/_sim/live/NVR000005/2/" in source
+    assert await async_get_stream_source(hass, "camera.backyard")
+    assert simulator.requests[0].form["deviceSerial"] == "NVR000005"
     assert simulator.requests[0].form["channelNo"] == "2"
 
 
@@ -194,8 +208,8 @@ async def test_encrypted_camera_needs_code(
     state = hass.states.get("camera.driveway")
     assert state.attributes[ATTR_SUPPORTED_FEATURES] == CameraEntityFeature.STREAM
     simulator.reset_log()
-    source = await async_get_stream_source(hass, "camera.driveway")
-    assert "/_sim/live/C8C000006/1/" in source
+    assert await async_get_stream_source(hass, "camera.driveway")
+    assert simulator.requests[0].form["deviceSerial"] == "C8C000006"
     assert simulator.requests[0].form["code"] == "HJKLMN"
 
 
@@ -241,33 +255,6 @@ async def test_ezopen_address_is_not_a_source(
 
     with patch.object(client, "get_live_address", _ezopen):
         assert await camera.stream_source() is None
-
-
-async def test_expired_address_is_renewed_at_stream_start(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
-    init_integration: MockConfigEntry,
-) -> None:
-    """A stream started after its address expired gets a fresh one."""
-    camera = hass.data["domain_entities"][CAMERA_DOMAIN]["camera.living_room"]
-    stream = MagicMock()
-    with patch(
-        "homeassistant.components.camera.create_stream", return_value=stream
-    ) as create:
-        simulator.reset_log()
-        assert await camera.async_create_stream() is stream
-        assert create.call_count == 1
-        # Within the address's validity: no request.
-        assert await camera.async_create_stream() is stream
-        assert simulator.counts() == {LIVE_PATH: 1}
-        stream.update_source.assert_not_called()
-        freezer.tick(timedelta(hours=1, seconds=1))
-        assert await camera.async_create_stream() is stream
-        assert simulator.count(LIVE_PATH) == 2
-        stream.update_source.assert_called_once()
-        assert "/_sim/live/C6N000001/1/" in stream.update_source.call_args[0][0]
-        assert create.call_count == 1
 
 
 # -- still images ----------------------------------------------------------------

@@ -1,0 +1,317 @@
+"""Live video through Home Assistant's real ``stream`` component (PyAV worker).
+
+The simulator serves its H.264 test pattern; its addresses expire and its
+live sessions end by themselves, here after a few seconds. The camera hands
+the worker its relay's URL (relay.py); these tests watch what comes out of
+Home Assistant's HLS output: that the first segment decodes to the test
+pattern, and that video keeps flowing across address expiries and session
+ends with no gap longer than two segment durations, at one address request
+per renewal and without the worker ever failing or restarting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+import io
+import itertools
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import av
+from homeassistant.components.camera import (
+    CameraEntityFeature,
+    async_request_stream,
+)
+from homeassistant.const import ATTR_SUPPORTED_FEATURES
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+import pytest
+
+from custom_components.ezviz_open.const import (
+    CONF_STREAM_PROTOCOL,
+    CONF_VERIFICATION_CODES,
+    DOMAIN,
+    ISSUE_VERIFICATION_CODE,
+)
+from simulator import media
+
+if TYPE_CHECKING:
+    from homeassistant.components.stream import Stream
+    from homeassistant.components.stream.core import StreamOutput
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from simulator import Simulator
+
+LIVE_PATH = "/api/lapp/live/address/get"
+CAMERA = "camera.living_room"
+SERIAL = "C6N000001"
+
+
+@dataclass
+class Arrivals:
+    """When media reached Home Assistant's HLS output (seconds from the request)."""
+
+    parts: list[float] = field(default_factory=list)
+    segments: list[float] = field(default_factory=list)
+    #: Seconds of video in the parts.
+    video: float = 0.0
+
+    @property
+    def longest_gap(self) -> float:
+        """The longest wait for new media after the first."""
+        times = sorted(self.parts)
+        return max(b - a for a, b in itertools.pairwise(times))
+
+    @property
+    def ahead(self) -> float:
+        """How far the video ran ahead of the clock (since the request)."""
+        return self.video - self.parts[-1]
+
+
+async def _watch(output: StreamOutput, start: float, until: float) -> Arrivals:
+    """Note each new part and segment of ``output`` until ``until`` (monotonic)."""
+    arrivals = Arrivals()
+    seen: set[tuple[int, int]] = set()
+    sequences: set[int] = set()
+    while time.monotonic() < until:
+        for segment in output.get_segments():
+            for index, part in enumerate(segment.parts):
+                if (segment.sequence, index) not in seen:
+                    seen.add((segment.sequence, index))
+                    arrivals.parts.append(time.monotonic() - start)
+                    arrivals.video += part.duration
+            if segment.complete and segment.sequence not in sequences:
+                sequences.add(segment.sequence)
+                arrivals.segments.append(time.monotonic() - start)
+        await asyncio.sleep(0.02)
+    return arrivals
+
+
+def _first_frame(output: StreamOutput) -> av.VideoFrame:
+    """Decode the first frame of the first complete segment."""
+    segment = next(s for s in output.get_segments() if s.complete)
+    with av.open(io.BytesIO(segment.init + segment.get_data())) as container:
+        return next(container.decode(video=0))
+
+
+def _assert_test_pattern(frame: av.VideoFrame) -> None:
+    """The frame has the pattern's size and its colour bars where they belong."""
+    size = (frame.width, frame.height)
+    assert size == media.DEFAULT_SIZE
+    image = frame.to_image()
+    for index, colour in enumerate(media.BARS):
+        left, top, right, bottom = media.bar_box(size, index)
+        pixel = image.getpixel(((left + right) // 2, (top + bottom) // 2))
+        assert isinstance(pixel, tuple)
+        assert all(abs(a - b) <= 24 for a, b in zip(pixel, colour, strict=True)), (
+            index,
+            pixel,
+            colour,
+        )
+
+
+async def _setup(
+    hass: HomeAssistant, entry: MockConfigEntry, **options: object
+) -> None:
+    assert await async_setup_component(hass, "stream", {})
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options=options)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def _request_stream(hass: HomeAssistant, entity_id: str) -> Stream:
+    """Ask for the camera's HLS stream, as the frontend does; return the stream."""
+    await async_request_stream(hass, entity_id, "hls")
+    stream = hass.data["domain_entities"]["camera"][entity_id].stream
+    assert stream is not None
+    return stream
+
+
+async def _stop(hass: HomeAssistant, entry: MockConfigEntry, stream: Stream) -> None:
+    """Stop the stream and unload the entry (the relay stops, its threads end)."""
+    for output in list(stream.outputs().values()):
+        await stream.remove_provider(output)
+    await stream.stop()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize("protocol", ["flv", "hls"])
+async def test_video_keeps_flowing(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    protocol: str,
+) -> None:
+    """The test pattern arrives, and keeps arriving across renewals and session ends.
+
+    FLV: a session end reconnects to the same address, and each address is
+    renewed once, before it expires. HLS: an ended playlist stays ended for
+    a while, so each session end takes a new address.
+    """
+    # Addresses valid for 5 s (renewed after 3.75 s), sessions of 2.5 s.
+    simulator.max_address_validity = 5
+    simulator.live_session_length = 2.5
+    segment = simulator.segment_duration
+    await simulator.render_video(SERIAL)
+    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: protocol})
+    simulator.reset_log()
+
+    start = time.monotonic()
+    with caplog.at_level(logging.DEBUG):
+        stream = await _request_stream(hass, CAMERA)
+        output = stream.outputs()["hls"]
+        arrivals = await _watch(output, start, start + 12)
+        frame = _first_frame(output)
+        diagnostics = stream.get_diagnostics()
+        await _stop(hass, mock_config_entry, stream)
+
+    _assert_test_pattern(frame)
+    first, gap = arrivals.parts[0], arrivals.longest_gap
+    media_requests = simulator.media_requests
+    requests = simulator.count(LIVE_PATH)
+    renewals = caplog.text.count("cloud stream ended: renewal")
+    session_ends = len(
+        {r.url_id for r in media_requests if r.reason == "session" or r.ended}
+    )
+    print(  # noqa: T201 - the measured numbers, for the README
+        f"\n{protocol}: first part after {first:.2f} s, first segment after "
+        f"{arrivals.segments[0]:.2f} s, longest gap {gap:.2f} s, "
+        f"video ahead of the clock by {arrivals.ahead:.2f} s, "
+        f"{requests} address requests, {renewals} renewals before expiry, "
+        f"{session_ends} sessions ended by the cloud"
+    )
+    # Within 2 segment durations + 1 s of the request; then never a wait
+    # longer than two segment durations.
+    assert first < 2 * segment + 1
+    assert gap <= 2 * segment
+    assert session_ends >= 2
+    # Each new cloud stream starts with frames already seen (FLV: since its
+    # last keyframe; HLS: its whole playlist): beyond the first stream's,
+    # they must not push the video ahead of the clock.
+    backlog = segment if protocol == "flv" else simulator.playlist_segments * segment
+    assert arrivals.ahead <= backlog + segment
+    # One request at the start, then one per renewal: before each expiry,
+    # and (HLS only) after each session end.
+    if protocol == "flv":
+        assert renewals >= 2
+        assert requests == 1 + renewals
+    else:
+        assert requests <= 1 + renewals + session_ends
+    # Renewed before expiry: the cloud never had to refuse an address.
+    assert not [r for r in media_requests if r.status == 403]
+    # The worker ran once, never failed, never logged an error.
+    assert diagnostics.get("start_worker") == 1
+    assert "worker_error" not in diagnostics
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    # Nothing secret reached the log: no cloud address, no relay token.
+    token = stream.source.split("auth=")[1]
+    assert token not in caplog.text
+    assert "/_sim/live/" not in caplog.text
+
+
+async def test_encrypted_camera_streams_with_its_code(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Without its code an encrypted camera says why it has no stream; with it, it streams."""
+    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "hls"})
+    state = hass.states.get("camera.driveway")
+    assert state.attributes[ATTR_SUPPORTED_FEATURES] == 0
+    with pytest.raises(HomeAssistantError):
+        await async_request_stream(hass, "camera.driveway", "hls")
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"{ISSUE_VERIFICATION_CODE}_{mock_config_entry.entry_id}_C8C000006"
+    )
+    assert issue is not None
+    assert issue.translation_key == ISSUE_VERIFICATION_CODE
+    assert simulator.count(LIVE_PATH) == 0
+
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        options={
+            **mock_config_entry.options,
+            CONF_VERIFICATION_CODES: {"C8C000006": "HJKLMN"},
+        },
+    )
+    await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get("camera.driveway")
+    assert state.attributes[ATTR_SUPPORTED_FEATURES] == CameraEntityFeature.STREAM
+    start = time.monotonic()
+    stream = await _request_stream(hass, "camera.driveway")
+    output = stream.outputs()["hls"]
+    while not any(s.complete for s in output.get_segments()):
+        assert time.monotonic() - start < 10
+        await asyncio.sleep(0.05)
+    frame = _first_frame(output)
+    await _stop(hass, mock_config_entry, stream)
+    assert (frame.width, frame.height) == media.DEFAULT_SIZE
+    (request,) = [r for r in simulator.requests if r.path == LIVE_PATH]
+    assert request.form["code"] == "HJKLMN"
+
+
+async def test_when_the_cloud_fails_for_good(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The device goes offline mid-stream: the relay ends, the worker says so.
+
+    Home Assistant then logs its worker's error and retries after 10 s; the
+    log names the camera and the cause, never a cloud address or the token.
+    """
+    simulator.live_session_length = 1
+    await simulator.render_video(SERIAL)
+    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "flv"})
+    stream = await _request_stream(hass, CAMERA)
+    output = stream.outputs()["hls"]
+    start = time.monotonic()
+    while not output.get_segments():
+        assert time.monotonic() - start < 10
+        await asyncio.sleep(0.05)
+    # The cloud forgets the address and the device goes offline.
+    simulator.state.live_addresses.clear()
+    simulator.faults.error(LIVE_PATH, 20007)
+    while not stream.get_diagnostics().get("worker_error"):
+        assert time.monotonic() - start < 20
+        await asyncio.sleep(0.05)
+    await _stop(hass, mock_config_entry, stream)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == ["Error from stream worker: Stream ended; no additional packets"]
+    assert "No live address for camera.living_room" in caplog.text
+    token = stream.source.split("auth=")[1]
+    assert token not in caplog.text
+    assert "/_sim/live/" not in caplog.text
+
+
+async def test_reload_while_streaming(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A reload stops the old camera's stream quietly, and the cloud is no longer read."""
+    await simulator.render_video(SERIAL)
+    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "hls"})
+    stream = await _request_stream(hass, CAMERA)
+    output = stream.outputs()["hls"]
+    start = time.monotonic()
+    while not output.get_segments():
+        assert time.monotonic() - start < 10
+        await asyncio.sleep(0.05)
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert stream.outputs() == {}
+    await asyncio.sleep(0.5)
+    count = len(simulator.media_requests)
+    await asyncio.sleep(2.5)  # longer than a playlist reload
+    assert len(simulator.media_requests) == count
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
