@@ -156,3 +156,52 @@ async def test_select_unknown_value(
     simulator.state.devices["C6N000001"].alarm_sound_mode = 3
     await init_integration.runtime_data.detail.async_refresh_device("C6N000001")
     assert hass.states.get("select.living_room_alarm_sound").state == STATE_UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        {"enable": 1, "weekPlans": []},
+        {"enable": 0, "weekPlans": [{"weekDay": "1,2", "timePlan": []}]},
+    ],
+)
+async def test_working_mode_of_a_plan_without_slots(
+    hass: HomeAssistant, simulator: Simulator, reply: dict[str, Any]
+) -> None:
+    """A plan the simulator cannot produce (no time slot): no mode, no crash.
+
+    Writing a mode to it writes one all-day range (every day when the plan
+    has no days), keeping the plan's own enable flag.
+    """
+    from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+    from custom_components.ezviz_open.api import EzvizOpenClient
+    from custom_components.ezviz_open.api.device_config import TimingPlan, WorkingMode
+    from custom_components.ezviz_open.select import (
+        _set_working_mode,
+        _with_working_mode,
+        _working_mode,
+    )
+
+    plan = TimingPlan.from_api(reply)
+    assert _working_mode(plan) is None
+    assert _with_working_mode(plan, WorkingMode.PERFORMANCE) is plan
+
+    client = EzvizOpenClient(
+        async_get_clientsession(hass),
+        simulator.app_key,
+        simulator.app_secret,
+        base_url=simulator.base_url,
+    )
+    simulator.reset_log()
+    await _set_working_mode(client, "BC1000002", plan, WorkingMode.PERFORMANCE)
+    request = simulator.requests[-1]
+    assert request.path == "/api/v3/device/timing/plan/set"
+    days = "1,2" if plan.week_plans else "0,1,2,3,4,5,6"
+    assert request.json == {
+        "enable": str(reply["enable"]),
+        "startTime": "00:00",
+        "endTime": "23:59",
+        "week": days,
+        "eventArg": "1",  # performance
+    }
