@@ -69,7 +69,7 @@ async def run_browser(
         f"--bars={json.dumps(media.BARS)}",
     ]
     if shots is not None:
-        args.append(f"--shots={shots}")
+        args.append(f"--shots={shots.resolve()}")
     proc = await asyncio.create_subprocess_exec(
         *args,
         cwd=BROWSER_DIR,
