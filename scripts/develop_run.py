@@ -2,12 +2,15 @@
 
 Run through ``scripts/develop`` (which prepares ``.venv`` first)::
 
-    scripts/develop            # simulator + Home Assistant on http://localhost:8123
-    scripts/develop --check    # the same, headless, then an end-to-end check
+    scripts/develop                  # simulator + Home Assistant on http://localhost:8123
+    scripts/develop --check          # the same, headless, then an end-to-end check
+    scripts/develop --browser-check  # headless Chromium plays the PTZ camera's live view
+    scripts/develop --screenshot DIR # ... and saves the README screenshots
 
-Everything goes through Home Assistant's own HTTP APIs: onboarding
-(``/api/onboarding/...``), authentication (``/auth/...``), the config-flow API
-(``/api/config/config_entries/flow``), states, templates and services. The
+Everything goes through Home Assistant's own HTTP and websocket APIs
+(``scripts/ha_client.py``): onboarding, authentication, the config and options
+flows, states, templates, services and ``camera/stream`` (``scripts/live_view.py``
+checks the segments). The browser run is ``scripts/browser_run.py``. The
 simulator (demo fleet) runs in this process; Home Assistant is a child process
 (``python -m homeassistant -c <config> --skip-pip``) stopped on exit.
 
@@ -21,6 +24,7 @@ import asyncio
 from collections import Counter
 import contextlib
 from dataclasses import dataclass, field
+import functools
 import json
 import os
 from pathlib import Path
@@ -30,7 +34,7 @@ import signal
 import socket
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
@@ -38,7 +42,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from scripts.browser_run import run_browser  # noqa: E402
+from scripts.ha_client import DemoError, HomeAssistantApi  # noqa: E402
+from scripts.live_view import check_live_views  # noqa: E402
 from simulator import Simulator  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
 DOMAIN = "ezviz_open"
 DEV_NAME = "Developer"
@@ -49,6 +59,9 @@ DEFAULT_SIM_PORT = 8765
 PORT_ENV = "EZVIZ_OPEN_DEV_HA_PORT"
 RESTART_EXIT_CODE = 100  # homeassistant.const.RESTART_EXIT_CODE
 ONBOARDING_ONLINE_DOMAINS = ("google_translate", "met", "radio_browser")
+PTZ_CAMERA = "C6N000001"  # the demo fleet's PTZ camera (Living Room)
+LIVE_VIEW = "live view"  # the --check step that watches the cameras' streams
+STREAM_FEATURE = 2  # CameraEntityFeature.STREAM
 
 # Timeouts (seconds); every wait is bounded.
 HA_START_TIMEOUT = 240.0
@@ -57,10 +70,6 @@ ENTITIES_TIMEOUT = 60.0
 ACTION_TIMEOUT = 30.0
 HA_STOP_TIMEOUT = 60.0
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=30)
-
-
-class DemoError(Exception):
-    """A step of the demo run failed; the message says why."""
 
 
 def log(message: str) -> None:
@@ -93,7 +102,7 @@ ACTIONS: tuple[Action, ...] = (
         pattern=r"ptz|pan|tilt|\b(up|down|left|right)\b|_(up|down|left|right)$",
         service="press",
         sim_paths=("/api/lapp/device/ptz/start", "/api/lapp/device/ptz/stop"),
-        prefer_device="C6N000001",
+        prefer_device=PTZ_CAMERA,
     ),
     Action(
         label="alarm panel",
@@ -108,7 +117,7 @@ ACTIONS: tuple[Action, ...] = (
         pattern=r"privacy",
         service="turn_on",
         sim_paths=("/api/lapp/device/scene/switch/set",),
-        prefer_device="C6N000001",
+        prefer_device=PTZ_CAMERA,
     ),
     Action(
         label="fill-light mode",
@@ -116,7 +125,7 @@ ACTIONS: tuple[Action, ...] = (
         pattern=r"fill|night.?vision|light",
         service="select_option",
         sim_paths=("/api/v3/device/fillLight/mode/set",),
-        prefer_device="C6N000001",
+        prefer_device=PTZ_CAMERA,
     ),
 )
 
@@ -260,253 +269,80 @@ class HassProcess:
 
 
 # --------------------------------------------------------------------------
-# Home Assistant's HTTP APIs
+# Home Assistant's HTTP APIs (scripts/ha_client.py), as the demo uses them
 # --------------------------------------------------------------------------
 
 
-class HomeAssistantApi:
-    """A small client of Home Assistant's REST API."""
-
-    def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
-        """Use that session against that Home Assistant."""
-        self.session = session
-        self.base_url = base_url
-        self.client_id = f"{base_url}/"
-        self.redirect_uri = f"{base_url}/?auth_callback=1"
-        self.tokens: dict[str, Any] = {}
-
-    @property
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens['access_token']}"}
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        auth: bool = True,
-        ok: tuple[int, ...] = (200, 201),
-        **kwargs: Any,
-    ) -> Any:
-        """Call the API; answer the JSON (or text) body; DemoError on a bad status."""
-        headers = self._headers if auth else {}
-        async with self.session.request(
-            method, f"{self.base_url}{path}", headers=headers, **kwargs
-        ) as resp:
-            text = await resp.text()
-            if resp.status not in ok:
-                raise DemoError(
-                    f"{method} {path} answered HTTP {resp.status}: {text[:300]}"
-                )
-            if resp.content_type == "application/json":
-                return json.loads(text) if text else None
-            return text
-
-    async def wait_up(self, hass: HassProcess, limit: float) -> None:
-        """Wait until the HTTP server answers (any answer but a 5xx)."""
-        deadline = time.monotonic() + limit
-        while True:
-            if hass.exited:
-                raise DemoError(
-                    f"Home Assistant exited with code {hass.proc.returncode if hass.proc else '?'}"
-                    f" while starting:\n{hass.tail()}"
-                )
-            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                async with self.session.get(
-                    f"{self.base_url}/api/onboarding",
-                    timeout=aiohttp.ClientTimeout(total=5),
-                ) as resp:
-                    if resp.status < 500:
-                        return
-            if time.monotonic() > deadline:
-                raise DemoError(
-                    f"Home Assistant did not answer on {self.base_url} within "
-                    f"{limit:.0f} s:\n{hass.tail()}"
-                )
-            await asyncio.sleep(1)
-
-    async def _exchange(self, code: str) -> None:
-        """Trade an authorization code for tokens."""
-        self.tokens = await self.request(
-            "POST",
-            "/auth/token",
-            auth=False,
-            data={
-                "grant_type": "authorization_code",
-                "code": code,
-                "client_id": self.client_id,
-            },
-        )
-
-    async def _login(self) -> None:
-        """Log in as the development user through the login flow."""
-        flow = await self.request(
-            "POST",
-            "/auth/login_flow",
-            auth=False,
-            json={
-                "client_id": self.client_id,
-                "handler": ["homeassistant", None],
-                "redirect_uri": self.redirect_uri,
-            },
-        )
-        result = await self.request(
-            "POST",
-            f"/auth/login_flow/{flow['flow_id']}",
-            auth=False,
-            json={
-                "client_id": self.client_id,
-                "username": DEV_USERNAME,
-                "password": DEV_PASSWORD,
-            },
-        )
-        if result.get("type") != "create_entry":
+async def wait_up(api: HomeAssistantApi, hass: HassProcess, limit: float) -> None:
+    """Wait until the HTTP server answers (any answer but a 5xx)."""
+    deadline = time.monotonic() + limit
+    while True:
+        if hass.exited:
             raise DemoError(
-                f"cannot log in as {DEV_USERNAME!r}: {result.get('errors') or result}. "
-                "Onboarding was completed with another user or password; remove "
-                "the config directory's .storage/ (config/.storage) to start afresh"
+                f"Home Assistant exited with code {hass.proc.returncode if hass.proc else '?'}"
+                f" while starting:\n{hass.tail()}"
             )
-        await self._exchange(result["result"])
-
-    async def onboard_and_login(self) -> bool:
-        """Finish whatever onboarding step is open; log in. True if the user is new."""
-        # Once onboarded, Home Assistant no longer serves the onboarding views.
-        steps = await self.request("GET", "/api/onboarding", auth=False, ok=(200, 404))
-        done = {
-            step["step"]: step["done"] for step in steps or [] if isinstance(step, dict)
-        }
-        created = False
-        if not done.get("user", True):
-            reply = await self.request(
-                "POST",
-                "/api/onboarding/users",
-                auth=False,
-                json={
-                    "client_id": self.client_id,
-                    "name": DEV_NAME,
-                    "username": DEV_USERNAME,
-                    "password": DEV_PASSWORD,
-                    "language": "en",
-                },
+        with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+            async with api.session.get(
+                f"{api.base_url}/api/onboarding",
+                timeout=aiohttp.ClientTimeout(total=5),
+            ) as resp:
+                if resp.status < 500:
+                    return
+        if time.monotonic() > deadline:
+            raise DemoError(
+                f"Home Assistant did not answer on {api.base_url} within "
+                f"{limit:.0f} s:\n{hass.tail()}"
             )
-            await self._exchange(reply["auth_code"])
-            created = True
-        else:
-            await self._login()
-        if not done.get("core_config", True):
-            await self.request("POST", "/api/onboarding/core_config", json={})
-        if not done.get("analytics", True):
-            await self.request("POST", "/api/onboarding/analytics", json={})
-        if not done.get("integration", True):
-            await self.request(
-                "POST",
-                "/api/onboarding/integration",
-                json={"client_id": self.client_id, "redirect_uri": self.redirect_uri},
-            )
-        return created
+        await asyncio.sleep(1)
 
-    async def wait_running(self, hass: HassProcess, limit: float) -> None:
-        """Wait until Home Assistant reports the RUNNING state."""
-        deadline = time.monotonic() + limit
-        state = None
-        while time.monotonic() < deadline:
-            if hass.exited:
-                raise DemoError(f"Home Assistant exited while starting:\n{hass.tail()}")
-            config = await self.request("GET", "/api/config")
-            state = config.get("state")
-            if state == "RUNNING":
-                return
-            await asyncio.sleep(1)
-        raise DemoError(f"Home Assistant is still {state} after {limit:.0f} s")
 
-    async def entries(self) -> list[dict[str, Any]]:
-        """The integration's config entries."""
-        result: list[dict[str, Any]] = await self.request(
-            "GET", f"/api/config/config_entries/entry?domain={DOMAIN}"
-        )
-        return result
+async def wait_running(api: HomeAssistantApi, hass: HassProcess, limit: float) -> None:
+    """Wait until Home Assistant reports the RUNNING state."""
+    deadline = time.monotonic() + limit
+    state = None
+    while time.monotonic() < deadline:
+        if hass.exited:
+            raise DemoError(f"Home Assistant exited while starting:\n{hass.tail()}")
+        config = await api.request("GET", "/api/config")
+        state = config.get("state")
+        if state == "RUNNING":
+            return
+        await asyncio.sleep(1)
+    raise DemoError(f"Home Assistant is still {state} after {limit:.0f} s")
 
-    async def add_entry(self, sim: Simulator) -> dict[str, Any]:
-        """Add the integration through the config-flow API (region custom)."""
-        answers = {
+
+async def add_entry(api: HomeAssistantApi, sim: Simulator) -> str:
+    """Add the integration through the config-flow API (region custom)."""
+    result = await api.flow(
+        "flow",
+        DOMAIN,
+        {
             "user": {
                 "app_key": sim.app_key,
                 "app_secret": sim.app_secret,
                 "region": "custom",
             },
             "custom_url": {"url": sim.base_url},
-        }
-        result = await self.request(
-            "POST",
-            "/api/config/config_entries/flow",
-            json={"handler": DOMAIN, "show_advanced_options": False},
-        )
-        for _ in range(len(answers) + 1):
-            kind = result.get("type")
-            if kind == "create_entry":
-                entry: dict[str, Any] = result["result"]
-                return entry
-            if kind == "abort":
-                raise DemoError(f"the config flow aborted: {result.get('reason')}")
-            if kind != "form":
-                raise DemoError(f"unexpected config-flow step: {result}")
-            step = result.get("step_id")
-            if result.get("errors"):
-                raise DemoError(
-                    f"the config flow's step {step} answered {result['errors']}"
-                )
-            if step not in answers:
-                raise DemoError(f"the config flow asks for an unknown step {step!r}")
-            result = await self.request(
-                "POST",
-                f"/api/config/config_entries/flow/{result['flow_id']}",
-                json=answers.pop(step),
-            )
-        raise DemoError(f"the config flow did not finish: {result}")
+        },
+    )
+    return str(result["result"]["entry_id"])
 
-    async def remove_online_onboarding_entries(self) -> list[str]:
-        """Remove the entries onboarding adds that need the internet (TTS, weather).
 
-        Finishing onboarding's core_config step sets up google_translate, met
-        and radio_browser; their packages are not installed (``--skip-pip``)
-        and their services are out of reach anyway, so each start would log
-        errors about them.
-        """
-        removed = []
-        for entry in await self.request("GET", "/api/config/config_entries/entry"):
-            if entry["domain"] in ONBOARDING_ONLINE_DOMAINS:
-                await self.delete_entry(entry["entry_id"])
-                removed.append(entry["domain"])
-        return removed
+async def remove_online_onboarding_entries(api: HomeAssistantApi) -> list[str]:
+    """Remove the entries onboarding adds that need the internet (TTS, weather).
 
-    async def delete_entry(self, entry_id: str) -> None:
-        """Remove a config entry."""
-        await self.request("DELETE", f"/api/config/config_entries/entry/{entry_id}")
-
-    async def template(self, template: str) -> str:
-        """Render a template."""
-        text: str = await self.request(
-            "POST", "/api/template", json={"template": template}
-        )
-        return text
-
-    async def state(self, entity_id: str) -> dict[str, Any] | None:
-        """One entity's state object, None when it has none."""
-        result: dict[str, Any] | None = await self.request(
-            "GET", f"/api/states/{entity_id}", ok=(200, 404)
-        )
-        if result is None or "entity_id" not in result:
-            return None
-        return result
-
-    async def states(self) -> dict[str, dict[str, Any]]:
-        """Every state object by entity id."""
-        items = await self.request("GET", "/api/states")
-        return {item["entity_id"]: item for item in items}
-
-    async def call(self, domain: str, service: str, data: dict[str, Any]) -> None:
-        """Call a service."""
-        await self.request("POST", f"/api/services/{domain}/{service}", json=data)
+    Finishing onboarding's core_config step sets up google_translate, met
+    and radio_browser; their packages are not installed (``--skip-pip``)
+    and their services are out of reach anyway, so each start would log
+    errors about them.
+    """
+    removed = []
+    for entry in await api.entries():
+        if entry["domain"] in ONBOARDING_ONLINE_DOMAINS:
+            await api.delete_entry(entry["entry_id"])
+            removed.append(entry["domain"])
+    return removed
 
 
 # --------------------------------------------------------------------------
@@ -514,15 +350,15 @@ class HomeAssistantApi:
 # --------------------------------------------------------------------------
 
 
-def stored_entry_urls(config_dir: Path) -> dict[str, str | None]:
-    """The ``url`` of each of the integration's entries, from HA's storage file."""
+def stored_entries(config_dir: Path) -> dict[str, dict[str, Any]]:
+    """The integration's entries as HA's storage file holds them (data, options)."""
     path = config_dir / ".storage" / "core.config_entries"
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
     return {
-        entry["entry_id"]: entry.get("data", {}).get("url")
+        entry["entry_id"]: entry
         for entry in data.get("data", {}).get("entries", [])
         if entry.get("domain") == DOMAIN
     }
@@ -532,8 +368,11 @@ async def ensure_entry(
     api: HomeAssistantApi, sim: Simulator, config_dir: Path
 ) -> tuple[str, bool]:
     """Reuse the entry pointing at this simulator, or add one. (entry_id, created)."""
-    urls = stored_entry_urls(config_dir)
-    for entry in await api.entries():
+    urls = {
+        entry_id: entry.get("data", {}).get("url")
+        for entry_id, entry in stored_entries(config_dir).items()
+    }
+    for entry in await api.entries(DOMAIN):
         if urls.get(entry["entry_id"], sim.base_url) == sim.base_url:
             return entry["entry_id"], False
         log(
@@ -541,8 +380,33 @@ async def ensure_entry(
             f"{urls.get(entry['entry_id'])}, the simulator is at {sim.base_url})"
         )
         await api.delete_entry(entry["entry_id"])
-    entry = await api.add_entry(sim)
-    return entry["entry_id"], True
+    return await add_entry(api, sim), True
+
+
+async def enter_verification_codes(
+    api: HomeAssistantApi, sim: Simulator, entry_id: str, config_dir: Path
+) -> list[str]:
+    """Enter the encrypted demo devices' codes in the options, unless they are there.
+
+    A user types a code once (options, or the repair issue that asks for
+    it); the demo knows them, so that every camera shows its video. Answers
+    the serials entered (none when the options already had them).
+    """
+    codes = {
+        serial: device.validate_code
+        for serial, device in sim.state.devices.items()
+        if device.is_encrypt
+    }
+    options = stored_entries(config_dir).get(entry_id, {}).get("options", {})
+    have = options.get("verification_codes") or {}
+    if all(have.get(serial) == code for serial, code in codes.items()):
+        return []
+    await api.flow(
+        "options/flow",
+        entry_id,
+        {"init": None, "push": None, "verification_codes": {**have, **codes}},
+    )
+    return sorted(codes)
 
 
 async def wait_loaded(api: HomeAssistantApi, entry_id: str, limit: float) -> None:
@@ -550,7 +414,7 @@ async def wait_loaded(api: HomeAssistantApi, entry_id: str, limit: float) -> Non
     deadline = time.monotonic() + limit
     last: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        for entry in await api.entries():
+        for entry in await api.entries(DOMAIN):
             if entry["entry_id"] == entry_id:
                 last = entry
         if last.get("state") == "loaded":
@@ -590,6 +454,17 @@ class Inventory:
             if row["entity_id"] == entity_id:
                 return {str(ident[-1]) for ident in row["identifiers"] if ident}
         return set()
+
+    def entity_of(self, serial: str, domain: str) -> str | None:
+        """The first entity of that domain on the device with that serial."""
+        return next(
+            (
+                e
+                for e in sorted(self.entity_ids)
+                if e.startswith(f"{domain}.") and serial in self.serials(e)
+            ),
+            None,
+        )
 
     def summary(self) -> str:
         """devices=, entities=, by_platform= of the summary line."""
@@ -765,6 +640,34 @@ def domain_service(action: Action, service: str) -> str:
     return f"{action.domain}.{service}"
 
 
+def streaming_cameras(inv: Inventory) -> tuple[list[str], list[str]]:
+    """(cameras that offer a live view, the others) among the integration's."""
+    cameras = sorted(e for e in inv.entity_ids if e.startswith("camera."))
+    able = [
+        e
+        for e in cameras
+        if inv.states[e]["state"] != "unavailable"
+        and int(inv.states[e]["attributes"].get("supported_features", 0))
+        & STREAM_FEATURE
+    ]
+    return able, [e for e in cameras if e not in able]
+
+
+async def check_live_view(api: HomeAssistantApi, inv: Inventory) -> str:
+    """Every camera that can stream delivers segments through HA's stream component."""
+    able, others = streaming_cameras(inv)
+    ptz = inv.entity_of(PTZ_CAMERA, "camera")
+    if ptz not in able:
+        raise DemoError(f"live view: the PTZ camera ({ptz}) offers no live view")
+    lines = await check_live_views(api, able)
+    for line in lines:
+        log(f"    {line}")
+    return (
+        f"live view: {len(able)} cameras deliver segments showing the test pattern"
+        f"{f' (no live view: {", ".join(others)})' if others else ''}"
+    )
+
+
 async def check(
     api: HomeAssistantApi,
     session: aiohttp.ClientSession,
@@ -772,28 +675,33 @@ async def check(
     inv: Inventory,
     only: list[str] | None,
 ) -> tuple[int, int]:
-    """Run the actions; print each result. (ok, total)."""
+    """Run the actions and the live view; print each result. (ok, total)."""
     async with session.get(f"{sim.base_url}/_sim/state") as resp:
         sim_state = await resp.json()
     check_devices(inv, sim_state["devices"])
     names = sorted(str(row["device_name"]) for row in inv.devices.values())
     log(f"devices: {', '.join(names)}")
-    actions = [a for a in ACTIONS if only is None or a.label in only]
+    steps: list[tuple[str, Callable[[], Awaitable[str]]]] = [
+        (a.label, functools.partial(run_action, a, api, inv, session, sim.base_url))
+        for a in ACTIONS
+    ]
+    steps.append((LIVE_VIEW, functools.partial(check_live_view, api, inv)))
+    steps = [(label, step) for label, step in steps if only is None or label in only]
     ok = 0
     failures = []
-    for action in actions:
+    for _label, step in steps:
         try:
-            log("ok  " + await run_action(action, api, inv, session, sim.base_url))
+            log("ok  " + await step())
             ok += 1
         except DemoError as err:
             log(f"FAIL {err}")
             failures.append(str(err))
     if sim.errors:
         failures.append(f"the simulator logged internal errors: {sim.errors[:3]}")
-    print(f"{inv.summary()} actions_ok={ok}/{len(actions)}", flush=True)
+    print(f"{inv.summary()} actions_ok={ok}/{len(steps)}", flush=True)
     if failures:
         raise DemoError("; ".join(failures))
-    return ok, len(actions)
+    return ok, len(steps)
 
 
 # --------------------------------------------------------------------------
@@ -831,7 +739,11 @@ async def bring_up(
     stack.push_async_callback(sim.stop)
     log(f"simulator (demo fleet, {len(sim.state.devices)} devices) on {sim.base_url}")
 
-    hass = HassProcess(config_dir, args.port, quiet=args.check or args.quiet)
+    hass = HassProcess(
+        config_dir,
+        args.port,
+        quiet=args.check or args.browser_check or bool(args.screenshot) or args.quiet,
+    )
     started = time.monotonic()
     await hass.start()
     stack.push_async_callback(hass.stop)
@@ -845,25 +757,49 @@ async def bring_up(
         )
     )
     api = HomeAssistantApi(session, f"http://localhost:{args.port}")
-    await api.wait_up(hass, HA_START_TIMEOUT)
-    created = await api.onboard_and_login()
+    await wait_up(api, hass, HA_START_TIMEOUT)
+    created = await api.onboard_and_login(DEV_NAME, DEV_USERNAME, DEV_PASSWORD)
     log(
         f"{'onboarded with' if created else 'logged in as'} the development user "
         f"{DEV_USERNAME!r} (password {DEV_PASSWORD!r})"
     )
-    await api.wait_running(hass, HA_START_TIMEOUT)
+    await wait_running(api, hass, HA_START_TIMEOUT)
     log(f"Home Assistant running after {time.monotonic() - started:.0f} s")
 
     entry_id, new = await ensure_entry(api, sim, config_dir)
     log(f"{'added' if new else 'reusing'} config entry {entry_id}")
     await wait_loaded(api, entry_id, ENTRY_LOAD_TIMEOUT)
+    if entered := await enter_verification_codes(api, sim, entry_id, config_dir):
+        log(f"entered the verification codes of {', '.join(entered)} (options)")
+        await wait_loaded(api, entry_id, ENTRY_LOAD_TIMEOUT)  # the options reload it
     inv = await wait_entities(api, ENTITIES_TIMEOUT)
-    if removed := await api.remove_online_onboarding_entries():
+    if removed := await remove_online_onboarding_entries(api):
         log(
             f"removed onboarding's entries that need the internet: {', '.join(removed)}"
         )
     log(f"entry loaded: {inv.summary()}")
     return Running(api, session, sim, hass, inv)
+
+
+async def browser_follow_up(running: Running, args: argparse.Namespace) -> None:
+    """Headless Chromium watches the PTZ camera's live view (and takes screenshots)."""
+    entity_id = running.inventory.entity_of(PTZ_CAMERA, "camera")
+    if entity_id is None:
+        raise DemoError(f"no camera entity for the PTZ camera {PTZ_CAMERA}")
+    result = await run_browser(
+        running.api.base_url,
+        DEV_USERNAME,
+        DEV_PASSWORD,
+        entity_id,
+        shots=Path(args.screenshot) if args.screenshot else None,
+    )
+    width, height = result["size"]
+    print(
+        f"live_view_browser entity={entity_id} advance={result['advance_s']:.3f} "
+        f"wall={result['wall_s']:.3f} first_frame={result['first_frame_s']:.3f} "
+        f"size={width}x{height}",
+        flush=True,
+    )
 
 
 async def main_async(args: argparse.Namespace) -> int:
@@ -898,13 +834,8 @@ async def main_async(args: argparse.Namespace) -> int:
                         running.inventory,
                         args.only,
                     )
-                elif args.screenshot:
-                    from scripts.screenshot_run import take_screenshot
-
-                    try:
-                        await take_screenshot(running.api, Path(args.screenshot))
-                    except (RuntimeError, aiohttp.ClientError, TimeoutError) as err:
-                        raise DemoError(f"screenshot: {err!r}") from err
+                elif args.browser_check or args.screenshot:
+                    await browser_follow_up(running, args)
                 else:
                     print(
                         "\n"
@@ -933,7 +864,7 @@ async def main_async(args: argparse.Namespace) -> int:
     except asyncio.CancelledError:
         log("interrupted; stopped")
         return 130
-    if args.check and status == 0:
+    if (args.check or args.browser_check) and status == 0:
         log(f"check passed in {time.monotonic() - started:.0f} s")
     return status
 
@@ -946,7 +877,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--check", action="store_true", help="headless end-to-end check"
     )
-    parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--browser-check",
+        action="store_true",
+        help="headless Chromium plays the PTZ camera's live view (scripts/browser)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="DIR",
+        help="like --browser-check, and save the README screenshots in DIR",
+    )
     parser.add_argument(
         "--config",
         default=str(ROOT / "config"),

@@ -2,25 +2,33 @@
 
 It starts the simulator and Home Assistant (the pinned version, as a separate
 process) on free ports with a fresh config directory, onboards, adds the
-integration through the config-flow API and acts on four entities. Skip it
+integration through the config-flow API, acts on four entities and watches
+every camera's live view through Home Assistant's stream component. Skip it
 with ``-m "not demo"`` (or ``EZVIZ_OPEN_SKIP_DEMO=1``).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 import re
-import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.demo.develop import run_develop
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
 SUMMARY = re.compile(
     r"^devices=(\d+) entities=(\d+) by_platform=(\S+) actions_ok=(\d+)/(\d+)$", re.M
 )
+LIVE_VIEW = re.compile(r"ok  live view: (\d+) cameras deliver segments")
 DEMO_DEVICES = 7
+#: Online demo cameras: Living Room, Garden, Front Door, Driveway (encrypted,
+#: its code entered by the demo), the recorder's Porch and Backyard.
+STREAMING_CAMERAS = 6
 
 pytestmark = [
     pytest.mark.demo,
@@ -34,28 +42,7 @@ pytestmark = [
 
 def test_develop_check(tmp_path: Path) -> None:
     """The demo run passes its end-to-end check and finds every demo device."""
-    # No coverage from the child processes (pytest-cov would measure them
-    # through COV_CORE_*): the suite's coverage stays that of the unit tests.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_CORE_")}
-    proc = subprocess.run(  # noqa: S603 (our own script)
-        [
-            str(ROOT / "scripts" / "develop"),
-            "--check",
-            "--port",
-            "0",
-            "--sim-port",
-            "0",
-            "--config",
-            str(tmp_path / "config"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    proc = run_develop(tmp_path, "--check")
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-6000:]
     match = SUMMARY.search(proc.stdout)
@@ -64,7 +51,10 @@ def test_develop_check(tmp_path: Path) -> None:
     assert int(devices) >= DEMO_DEVICES
     assert int(entities) > 0
     assert ok == total
-    assert int(total) >= 4
+    assert int(total) >= 5
     by_platform = dict(item.split(":") for item in platforms.split(","))
-    for platform in ("alarm_control_panel", "button", "select", "switch"):
+    for platform in ("alarm_control_panel", "button", "camera", "select", "switch"):
         assert int(by_platform.get(platform, 0)) > 0, platforms
+    live = LIVE_VIEW.search(proc.stdout)
+    assert live, output[-6000:]
+    assert int(live.group(1)) == STREAMING_CAMERAS, live.group(0)
