@@ -106,6 +106,17 @@ class EzvizAlarmPicture(EzvizAlarmEntity, ImageEntity):
         return STATUS_AVAILABLE
 
     @property
+    def entity_picture(self) -> str | None:
+        """The picture's link, only while there is one to show.
+
+        Without it (no alarm with a picture yet, or one that cannot be
+        decrypted) a dashboard shows the entity's icon, not a broken image.
+        """
+        if self.picture_status in (STATUS_AVAILABLE, STATUS_FAILED):
+            return super().entity_picture
+        return None
+
+    @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """The alarm the picture belongs to, and whether it can be shown."""
         alarm = self.last_alarm

@@ -386,7 +386,10 @@ async def test_encrypted_alarm_picture(
     if http_status == 200:
         # The simulator's picture of that alarm (its time burned in), decrypted.
         assert await resp.read() == simulator.picture(picture_fetches[0])
-    assert hass.states.get(DRIVEWAY_PICTURE).attributes["picture_status"] == status
+    state = hass.states.get(DRIVEWAY_PICTURE)
+    assert state.attributes["picture_status"] == status
+    # A dashboard is given a link only to a picture it can show.
+    assert ("entity_picture" in state.attributes) is (http_status == 200)
     # Shown again: the decrypted picture is kept, a wrong code is not retried.
     resp = await client.get(f"/api/image_proxy/{DRIVEWAY_PICTURE}")
     assert resp.status == http_status
@@ -494,3 +497,24 @@ async def test_push_and_poll_are_one_event(
     assert len(fired) == 3
     assert fired[2] is None
     assert hass.states.get(LIVING_ROOM_EVENT).attributes["alarm_type"] == "motiondetect"
+
+
+async def test_no_picture_link_without_a_picture(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """No broken image on a dashboard: a link only where a picture can be shown.
+
+    The Porch channel has had no alarm; the Driveway's picture is encrypted
+    and no code is given; the Living Room's can be shown.
+    """
+    porch = hass.states.get("image.porch_last_alarm_picture")
+    assert porch.attributes["picture_status"] == "no_picture"
+    assert "entity_picture" not in porch.attributes
+    driveway = hass.states.get(DRIVEWAY_PICTURE)
+    assert driveway.attributes["picture_status"] == "encrypted"
+    assert "entity_picture" not in driveway.attributes
+    living_room = hass.states.get(LIVING_ROOM_PICTURE)
+    assert living_room.attributes["picture_status"] == "available"
+    assert living_room.attributes["entity_picture"].startswith(
+        f"/api/image_proxy/{LIVING_ROOM_PICTURE}?token="
+    )
