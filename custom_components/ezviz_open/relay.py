@@ -184,8 +184,7 @@ async def open_remux_upstream(
         error = failure
         reader.feed_eof()
         threads.discard(ended)
-        if not ended.done():
-            ended.set_result(None)
+        ended.set_result(None)  # only here, once: the thread calls this once
 
     def _run() -> None:
         failure: Exception | None = None
@@ -233,8 +232,6 @@ class _Prefixed:
         self._reader = reader
 
     async def readexactly(self, n: int) -> bytes:
-        if not self._prefix:
-            return await self._reader.readexactly(n)
         head, self._prefix = self._prefix[:n], self._prefix[n:]
         if len(head) == n:
             return head

@@ -8,18 +8,21 @@ directly over loopback.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 import itertools
 import logging
 from typing import TYPE_CHECKING
 
 import aiohttp
+from aiohttp import web
 from homeassistant.components.camera import async_get_stream_source
 from homeassistant.components.stream.exceptions import StreamWorkerError
 from homeassistant.components.stream.worker import try_open_stream
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.util import dt as dt_util
 import pytest
 
+from custom_components.ezviz_open import relay as relay_module
 from custom_components.ezviz_open.const import CONF_STREAM_PROTOCOL
 from custom_components.ezviz_open.flv import (
     TAG_AUDIO,
@@ -31,9 +34,17 @@ from custom_components.ezviz_open.flv import (
     read_flv_header,
     read_flv_tags,
 )
-from custom_components.ezviz_open.relay import granted_validity, renew_after
+from custom_components.ezviz_open.relay import (
+    LiveRelay,
+    PlayAddress,
+    granted_validity,
+    relay_server,
+    renew_after,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -202,6 +213,17 @@ def test_granted_validity() -> None:
     # More than asked, or already past: another zone; what was asked is the guess.
     assert granted_validity(now + timedelta(hours=9), asked) == asked
     assert granted_validity(now - timedelta(hours=7), asked) == asked
+    # A time with a zone is taken as it is.
+    aware = dt_util.utcnow() + timedelta(minutes=10)
+    assert (
+        timedelta(minutes=9) < granted_validity(aware, asked) <= timedelta(minutes=10)
+    )
+
+
+def test_play_address_hides_its_url() -> None:
+    """An address's repr (what a debug log or a traceback shows) has no URL."""
+    address = PlayAddress("https://cloud.example/live.flv?token=secret", 12.25)
+    assert repr(address) == "PlayAddress(renew_at=12.2)"
 
 
 def test_renew_after() -> None:
@@ -334,3 +356,228 @@ async def test_relay_when_the_cloud_fails(
     assert url.split("auth=")[1] not in caplog.text
     assert "/_sim/live/" not in caplog.text
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+
+
+# -- the relay against a cloud that misbehaves -------------------------------------
+# The simulator's streams end cleanly or refuse (403); a cut connection, an
+# HTTP 500 or a stream without a keyframe it cannot produce: a small loopback
+# server of the test's own plays that cloud.
+
+
+class FakeCloud:
+    """A loopback media server answering each connection as ``script`` says."""
+
+    def __init__(self, script: Callable[[int, str], str]) -> None:
+        #: script(n, address) for the n-th connection (from 0) to ``address``
+        #: (its ``n`` query parameter): "cut" (media, then the connection
+        #: drops), "no-key" (configuration only, a clean end), "endless"
+        #: (media until ``cut_all`` or the client leaves; then cut), "500",
+        #: "403", "403 together" (held until a second such request came).
+        self.script = script
+        self.connections: list[float] = []  # loop time of each
+        self.streaming = 0  # media responses being written now
+        self.cut_all = False
+        self.held = 0
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> FakeCloud:
+        app = web.Application()
+        app.router.add_get("/{name}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}/secret-address.flv"
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        action = self.script(len(self.connections), request.query.get("n", ""))
+        self.connections.append(asyncio.get_running_loop().time())
+        if action == "403 together":
+            self.held += 1
+            await _until(lambda: self.held >= 2)
+            return web.Response(status=403)
+        if action.isdigit():
+            return web.Response(status=int(action))
+        response = web.StreamResponse()
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await response.write(HEADER + META.to_bytes() + CONFIG.to_bytes())
+        if action == "no-key":
+            await response.write_eof()
+            return response
+        frame = 0
+        self.streaming += 1
+        try:
+            while frame < 5 or (action == "endless" and not self.cut_all):
+                tag = key(frame * 40) if frame % 5 == 0 else inter(frame * 40)
+                await response.write(tag.to_bytes())
+                frame += 1
+                await asyncio.sleep(0.02)
+        except ConnectionError:  # the relay left
+            return response
+        finally:
+            self.streaming -= 1
+        assert request.transport is not None
+        request.transport.abort()  # mid-stream, no end of the chunks
+        return response
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Wait until ``condition`` holds (at most 5 s)."""
+    deadline = asyncio.get_running_loop().time() + 5
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.02)
+
+
+def _relay(
+    hass: HomeAssistant, url: str | None, *, flv: bool = True
+) -> tuple[LiveRelay, list[str]]:
+    """A relay whose cloud answers ``url?n=1``, ``url?n=2``, ... (None: no address).
+
+    Also returns the list of the addresses it was given.
+    """
+
+    async def fetch() -> tuple[str, datetime | None] | None:
+        if url is None:
+            return None
+        fetches.append(f"{url}?n={len(fetches) + 1}")
+        return fetches[-1], None
+
+    fetches: list[str] = []
+    return LiveRelay(hass, "camera.test", fetch, timedelta(hours=1), flv=flv), fetches
+
+
+@pytest.mark.usefixtures("socket_enabled")
+@pytest.mark.parametrize(
+    ("flv", "reply"), [(True, "closed port"), (True, "500"), (False, "500")]
+)
+async def test_relay_gives_up_on_a_failing_cloud(
+    hass: HomeAssistant,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    flv: bool,
+    reply: str,
+) -> None:
+    """No media: retried after 0.5 s, then 1 s, ...; after GIVE_UP_AFTER, 503.
+
+    The address is not asked for again (it was not refused), and the log
+    says why without the address.
+    """
+    monkeypatch.setattr(relay_module, "GIVE_UP_AFTER", 1.2)
+    async with FakeCloud(lambda *_: reply) as cloud:
+        if reply == "closed port":
+            await cloud.__aexit__()  # nothing listens there any more
+        relay, fetches = _relay(hass, cloud.url, flv=flv)
+        local = await relay.async_source()
+        assert local is not None
+        start = asyncio.get_running_loop().time()
+        with caplog.at_level(logging.DEBUG):
+            status, _, _ = await _read(local, 5)
+        elapsed = asyncio.get_running_loop().time() - start
+        await relay.async_close()
+    assert status == 503
+    # Attempts at 0, 0.5 and 1.5 s: silent for more than 1.2 s, it gives up.
+    assert 1.5 <= elapsed < 3
+    if reply == "500":
+        gaps = [round(b - a, 1) for a, b in itertools.pairwise(cloud.connections)]
+        assert gaps == [0.5, 1.0]
+    assert len(fetches) == 1
+    assert "the cloud's stream failed (failed (" in caplog.text
+    assert "secret-address" not in caplog.text
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_relay_carries_on_after_broken_upstreams(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cut connection, a stream without a keyframe: the client's stream goes on.
+
+    Then the cloud fails (HTTP 500) and the client leaves while the relay
+    waits to retry: it stops trying.
+    """
+    monkeypatch.setattr(relay_module, "RETRY_FIRST", 0.1)
+    monkeypatch.setattr(relay_module, "RETRY_MAX", 0.2)
+    script = ["cut", "no-key", "cut"]
+    async with FakeCloud(lambda n, _: script[n] if n < 3 else "500") as cloud:
+        relay, fetches = _relay(hass, cloud.url)
+        local = await relay.async_source()
+        assert local is not None
+        status, tags, _ = await _read(local, 1.5)
+        assert status == 200
+        count = len(cloud.connections)
+        await asyncio.sleep(0.6)
+        assert len(cloud.connections) == count
+        await relay.async_close()
+    assert count >= 5  # cut, no keyframe, cut, then at least two 500s
+    video = [t for t in tags if t.kind == TAG_VIDEO and not t.is_sequence_header]
+    # Both cut streams reached the client, one after the other.
+    assert sum(t.is_keyframe for t in video) == 2
+    assert len(video) == 10
+    stamps = [t.timestamp for t in video]
+    assert stamps == sorted(stamps)
+    assert len(fetches) == 1  # failures, not refusals: the address is kept
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_relay_refused_under_two_clients(hass: HomeAssistant) -> None:
+    """Two clients, their address refused under both: one new address, not two."""
+
+    def script(_: int, address: str) -> str:
+        return "403 together" if address == "1" and cloud.cut_all else "endless"
+
+    async with FakeCloud(script) as cloud:
+        relay, fetches = _relay(hass, cloud.url)
+        local = await relay.async_source()
+        assert local is not None
+        readers = [asyncio.create_task(_read(local, 1.5)) for _ in range(2)]
+        await _until(lambda: cloud.streaming == 2)
+        # Both streams drop; both clients try the address again, it is refused.
+        cloud.cut_all = True
+        await _until(lambda: len(fetches) == 2)
+        cloud.cut_all = False
+        results = await asyncio.gather(*readers)
+        await relay.async_close()
+    assert len(fetches) == 2
+    assert cloud.held == 2
+    for status, tags, _ in results:
+        assert status == 200
+        # The second address's stream reached both clients.
+        assert sum(t.is_keyframe for t in tags) >= 2
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_relay_server_lifecycle(hass: HomeAssistant) -> None:
+    """A relay closed ends its clients at once, not the others'; HA's stop ends all."""
+    async with FakeCloud(lambda *_: "endless") as cloud:
+        (first, _), (second, _) = _relay(hass, cloud.url), _relay(hass, None)
+        url = await first.async_source()
+        assert url is not None
+        second_url = await relay_server(hass).async_url(second)
+        reader = asyncio.create_task(_read(url, 10))
+        await _until(lambda: cloud.streaming == 1)
+        await asyncio.sleep(0.2)
+        start = asyncio.get_running_loop().time()
+        await first.async_close()
+        # Its response is cut at once (no clean end: the stream did not end).
+        with pytest.raises(aiohttp.ClientPayloadError):
+            await reader
+        assert asyncio.get_running_loop().time() - start < 2
+        # And so is its cloud stream.
+        await _until(lambda: cloud.streaming == 0)
+        assert (await _read(url, 1))[0] == 404
+        # The other relay is still served (its cloud has no address: 503).
+        assert (await _read(second_url, 1))[0] == 503
+
+        hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+        await hass.async_block_till_done()
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await _read(second_url, 1)
+        await second.async_close()
