@@ -635,8 +635,6 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
 
     def _due[T](self, serial: str, topic: DetailTopic[T], now: datetime) -> bool:
         """Whether the cadence should read ``topic`` of ``serial`` in this round."""
-        if topic.on_demand:
-            return False
         max_age = topic.max_age
         read_at = self._read_at.get((serial, topic))
         if max_age is None or read_at is None:

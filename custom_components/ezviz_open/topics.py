@@ -51,8 +51,6 @@ class DetailTopic[T]:
     stale_fn: Callable[[Device, T], bool] | None = field(
         default=None, compare=False, repr=False
     )
-    #: Only commands read it, never the cadence.
-    on_demand: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         """Show the key (in logs)."""
@@ -116,9 +114,8 @@ TOPIC_DETECTORS: Final[DetailTopic[list[Detector]]] = DetailTopic(
     "detectors", lambda client, serial: client.list_detectors(serial)
 )
 #: Set while a firmware upgrade is followed
-#: (``DetailCoordinator.async_watch_upgrade``), never read by the cadence.
+#: (``DetailCoordinator.async_watch_upgrade``), never read by the cadence: no
+#: entity registers it.
 TOPIC_UPGRADE: Final[DetailTopic[UpgradeStatus]] = DetailTopic(
-    "upgrade",
-    lambda client, serial: client.get_upgrade_status(serial),
-    on_demand=True,
+    "upgrade", lambda client, serial: client.get_upgrade_status(serial)
 )

@@ -321,3 +321,26 @@ async def test_firmware_change_rereads_capabilities(
     assert [r.form["deviceSerial"] for r in capacity] == ["C1C000007"]
     entry = device_registry.async_get_device(identifiers={(DOMAIN, "C1C000007")})
     assert entry.sw_version == "V5.3.0 build 230101"
+
+
+async def test_channel_removed_from_a_recorder(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A channel gone from the camera list leaves with its device; the rest stay.
+
+    The device list does not show it (same name, firmware, encryption), so it
+    goes when the camera list is read again, at the latest after an hour.
+    """
+    nvr = simulator.state.devices["NVR000005"]
+    nvr.channels = [channel for channel in nvr.channels if channel.no != 2]
+    await _advance(hass, freezer, 3600)
+    assert (
+        device_registry.async_get_device(identifiers={(DOMAIN, "NVR000005_2")}) is None
+    )
+    assert device_registry.async_get_device(identifiers={(DOMAIN, "NVR000005_1")})
+    assert init_integration.runtime_data.account.data.camera("NVR000005", 2) is None
+    assert init_integration.runtime_data.account.data.camera("NVR000005", 1)

@@ -381,3 +381,35 @@ async def test_failed_probe_after_new_firmware_keeps_the_entity(
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(entity_id).attributes.get("restored") is True
+
+
+@FEATURES
+async def test_refused_credentials_on_a_probe_start_reauth(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    init_integration: MockConfigEntry,
+    feature: Feature,
+) -> None:
+    """A probe refused for credentials is no answer either, and starts reauth.
+
+    Nothing is stored for it: once the entry is loaded again (as after the
+    reauth), the probe is asked again and its answer makes the entity.
+    """
+    feature.give(simulator.state.devices[OFFLINE], 1)
+    simulator.set_online(OFFLINE, True)
+    simulator.faults.error(feature.path, 10030, times=1)
+    simulator.reset_log()
+    await _advance(hass, freezer, timedelta(minutes=1))
+    assert _asked(simulator, feature) == {OFFLINE: 1}
+    flows = hass.config_entries.flow.async_progress_by_handler("ezviz_open")
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert OFFLINE not in _entities(entity_registry, feature)
+
+    simulator.reset_log()
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # The probe, then the first detail read of an entity enabled by default.
+    assert _asked(simulator, feature)[OFFLINE] == 1 + feature.enabled
+    assert OFFLINE in _entities(entity_registry, feature)

@@ -232,3 +232,22 @@ async def test_install_while_upgrading_is_refused(
     assert simulator.count(UPGRADE_PATH) == 1
     await _advance(hass, freezer, 30)
     assert simulator.count(UPGRADE_STATUS_PATH) == 1
+
+
+async def test_device_removed_while_upgrading_stops_following(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A device that leaves the account mid-upgrade: its progress is no longer read."""
+    await _install(hass)
+    detail = init_integration.runtime_data.detail
+    assert detail.upgrading("C6N000001")
+    del simulator.state.devices["C6N000001"]
+    await _advance(hass, freezer, 60)
+    assert not detail.upgrading("C6N000001")
+    assert hass.states.get(ENTITY_ID) is None
+    simulator.reset_log()
+    await _advance(hass, freezer, 120)
+    assert simulator.count(UPGRADE_STATUS_PATH) == 0
