@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .harness import measure_commands, measure_concurrency, measure_day, measure_setup
+from .stream import measure_stream
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -96,3 +97,11 @@ async def test_setup(
 ) -> None:
     """5: entry setup to all entities, 120 devices."""
     _save(request, await measure_setup(hass, "120", latency))
+
+
+@pytest.mark.parametrize("protocol", ["flv", "hls"])
+async def test_stream(
+    hass: HomeAssistant, request: pytest.FixtureRequest, protocol: str
+) -> None:
+    """6: live video through Home Assistant's stream worker (60 s, real time)."""
+    _save(request, await measure_stream(hass, protocol))

@@ -61,6 +61,10 @@ COMMAND_EXTRA = 2
 CONCURRENCY_RATIO = 0.25
 FRESH_ACCOUNT_S = 60
 FRESH_DETAIL_S = 3600
+#: Live video: the first segment within this many segment durations (+ 1 s),
+#: no wait for new media longer than ``STREAM_GAP_SEGMENTS`` of them.
+STREAM_FIRST_SEGMENTS = 2
+STREAM_GAP_SEGMENTS = 2
 #: Slack on the freshness gaps: the harness fires timers up to 0.5 s late.
 _SLACK_S = 1.0
 
@@ -217,6 +221,46 @@ def evaluate(results: Sequence[Mapping[str, Any]]) -> list[Verdict]:
                 r["peak_in_flight"] <= r["bound"],
             )
         )
+    for r in results:
+        if r["kind"] != "stream":
+            continue
+        name, segment = r["protocol"].upper(), r["segment_s"]
+        first_max = STREAM_FIRST_SEGMENTS * segment + 1
+        verdicts.append(
+            Verdict(
+                f"{name}: first segment in Home Assistant within "
+                f"{STREAM_FIRST_SEGMENTS} segment durations + 1 s ({first_max:g} s)",
+                f"{r['first_segment_s']:.2f} s "
+                f"({r['first_segment_s'] / segment:.2f} segment durations)",
+                r["first_segment_s"] <= first_max,
+            )
+        )
+        verdicts.append(
+            Verdict(
+                f"{name}: no wait for new video over {STREAM_GAP_SEGMENTS} "
+                f"segment durations ({STREAM_GAP_SEGMENTS * segment:g} s) "
+                "across renewals",
+                f"longest {r['longest_gap_s']:.2f} s over {r['seconds']:g} s "
+                f"({r['renewals']} renewals, {r['session_ends']} session ends)",
+                r["longest_gap_s"] <= STREAM_GAP_SEGMENTS * segment,
+            )
+        )
+        verdicts.append(
+            Verdict(
+                f"{name}: at most one address request per renewal",
+                f"{r['requests']} requests for the first address and "
+                f"{r['renewals']} renewals ({r['requests_per_renewal']:.2f} per "
+                f"renewal); {r['per_hour']:.0f} per hour of viewing",
+                r["requests"] <= 1 + r["renewals"],
+            )
+        )
+        verdicts.append(
+            Verdict(
+                f"{name}: the stream worker starts once and never fails",
+                f"{r['worker_starts']} start(s), {r['worker_errors']} error(s)",
+                r["worker_starts"] == 1 and not r["worker_errors"],
+            )
+        )
     return verdicts
 
 
@@ -251,6 +295,12 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
 
 def _fleet_order(r: Mapping[str, Any]) -> tuple[int, int]:
     return (1 if r["fleet"] == "demo" else 0, int(r["devices"]))
+
+
+def _streams(results: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return sorted(
+        (r for r in results if r["kind"] == "stream"), key=lambda r: r["protocol"]
+    )
 
 
 def render_text(report: Mapping[str, Any]) -> str:
@@ -389,6 +439,41 @@ def render_text(report: Mapping[str, Any]) -> str:
                 for r in setups
             ),
         )
+    streams = _streams(results)
+    if streams:
+        r0 = streams[0]
+        lines += [
+            "",
+            f"6. Live video through Home Assistant's stream worker ({r0['seconds']:g} s"
+            f" of viewing, addresses valid {r0['validity_s']:g} s, sessions of "
+            f"{r0['session_s']:g} s, segments of {r0['segment_s']:g} s)",
+            "",
+        ]
+        lines += _table(
+            [
+                "protocol",
+                "first part",
+                "first segment",
+                "longest gap",
+                "requests",
+                "renewals",
+                "session ends",
+                "per hour",
+            ],
+            (
+                [
+                    r["protocol"].upper(),
+                    f"{r['first_part_s']:.2f} s",
+                    f"{r['first_segment_s']:.2f} s",
+                    f"{r['longest_gap_s']:.2f} s",
+                    r["requests"],
+                    r["renewals"],
+                    r["session_ends"],
+                    f"{r['per_hour']:g}",
+                ]
+                for r in streams
+            ),
+        )
     verdicts = report["verdicts"]
     lines += ["", "Targets", ""]
     for v in verdicts:
@@ -487,6 +572,40 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                     f"{r['per_day']['total']:,}",
                 ]
                 for r in rows
+            ),
+        )
+    streams = _streams(results)
+    if streams:
+        r0 = streams[0]
+        segment = r0["segment_s"]
+        lines += [
+            "",
+            "Live video through Home Assistant's stream worker "
+            f"({r0['seconds']:g} s of viewing, addresses valid {r0['validity_s']:g} s, "
+            f"sessions of {r0['session_s']:g} s, {segment:g} s segments; "
+            "targets: first segment within 2 segment durations + 1 s, no wait "
+            "over 2 segment durations, one address request per renewal):",
+            "",
+        ]
+        lines += _md_table(
+            [
+                "protocol",
+                "first segment",
+                "longest wait",
+                "address requests (first + renewals needed)",
+                "requests per hour of viewing",
+            ],
+            (
+                [
+                    r["protocol"].upper(),
+                    f"{r['first_segment_s']:.1f} s "
+                    f"({r['first_segment_s'] / r['segment_s']:.1f} segments)",
+                    f"{r['longest_gap_s']:.1f} s "
+                    f"({r['longest_gap_s'] / r['segment_s']:.1f} segments)",
+                    f"{r['requests']} ({1 + r['renewals']})",
+                    f"{r['per_hour']:.0f}",
+                ]
+                for r in streams
             ),
         )
     return "\n".join(lines) + "\n"

@@ -87,3 +87,52 @@ def test_slow_or_crowded_refresh_missed() -> None:
         "peak_in_flight": 5,
     }
     assert [v.ok for v in evaluate([result])] == [False, False]
+
+
+def _stream(protocol: str, **measured: Any) -> dict[str, Any]:
+    return {
+        "kind": "stream",
+        "protocol": protocol,
+        "segment_s": 2.0,
+        "seconds": 60.0,
+        "validity_s": 10.0,
+        "session_s": 7.0,
+        "first_part_s": 3.0,
+        "first_segment_s": 4.0,
+        "longest_gap_s": 1.0,
+        "ahead_s": 2.0,
+        "requests": 9,
+        "renewals": 8,
+        "switches_before_expiry": 2,
+        "session_ends": 8,
+        "requests_per_renewal": 1.0,
+        "per_hour": 1.0,
+        "worker_starts": 1,
+        "worker_errors": 0,
+        **measured,
+    }
+
+
+def test_stream_targets() -> None:
+    """First segment within 2 segment durations + 1 s, gaps, one request per renewal."""
+    report = build_report([_stream("flv"), _stream("hls", first_segment_s=2.1)])
+    assert report["missed"] == []
+    markdown = render_markdown(report)
+    assert "| FLV | 4.0 s (2.0 segments) | 1.0 s (0.5 segments) | 9 (9) | 1 |" in (
+        markdown
+    )
+    assert "6. Live video" in render_text(report)
+
+    slow = _stream(
+        "hls",
+        first_segment_s=5.2,
+        longest_gap_s=4.1,
+        requests=10,
+        worker_starts=2,
+    )
+    assert [v.target for v in evaluate([slow]) if not v.ok] == [
+        "HLS: first segment in Home Assistant within 2 segment durations + 1 s (5 s)",
+        "HLS: no wait for new video over 2 segment durations (4 s) across renewals",
+        "HLS: at most one address request per renewal",
+        "HLS: the stream worker starts once and never fails",
+    ]

@@ -13,7 +13,6 @@ Through Home Assistant's real stream worker against the simulator:
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 import time
 from typing import TYPE_CHECKING
@@ -25,15 +24,14 @@ import pytest
 from custom_components.ezviz_open.api.live import StreamProtocol
 from custom_components.ezviz_open.const import CONF_STREAM_PROTOCOL
 from simulator import media
-
-from .test_stream import (
+from tests.bench.stream import (
     CAMERA,
-    LIVE_PATH,
     SERIAL,
-    _request_stream,
-    _setup,
-    _stop,
-    _watch,
+    measure_stream,
+    request_stream,
+    setup_stream,
+    stop_stream,
+    watch,
 )
 
 if TYPE_CHECKING:
@@ -73,10 +71,10 @@ async def test_first_segment(
     """
     monkeypatch.setattr(media, "FPS", fps)
     await simulator.render_video(SERIAL)
-    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: protocol})
+    await setup_stream(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: protocol})
     start = time.monotonic()
     if path == "relay":
-        stream = await _request_stream(hass, CAMERA)
+        stream = await request_stream(hass, CAMERA)
     else:
         client = mock_config_entry.runtime_data.client
         address = await client.get_live_address(
@@ -88,8 +86,8 @@ async def test_first_segment(
         stream.add_provider("hls")
         await stream.start()
     output = stream.outputs()["hls"]
-    arrivals = await _watch(output, start, start + 8)
-    await _stop(hass, mock_config_entry, stream)
+    arrivals = await watch(output, start, start + 8)
+    await stop_stream(hass, mock_config_entry, stream)
     key = f"{path} {protocol} {fps} fps"
     RESULTS.setdefault(key, []).append((arrivals.parts[0], arrivals.segments[0]))
     if len(RESULTS[key]) == RUNS:
@@ -102,36 +100,14 @@ async def test_first_segment(
 
 
 @pytest.mark.parametrize("protocol", ["flv", "hls"])
-async def test_long_run(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
-    protocol: str,
-) -> None:
-    """60 s of viewing, addresses valid 10 s, sessions of 7 s."""
-    validity, session, seconds = 10.0, 7.0, 60.0
-    simulator.max_address_validity = validity
-    simulator.live_session_length = session
-    await simulator.render_video(SERIAL)
-    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: protocol})
-    simulator.reset_log()
-    start = time.monotonic()
-    stream = await _request_stream(hass, CAMERA)
-    arrivals = await _watch(stream.outputs()["hls"], start, start + seconds)
-    diagnostics = stream.get_diagnostics()
-    await _stop(hass, mock_config_entry, stream)
-    requests = simulator.count(LIVE_PATH)
-    ends = len(
-        {r.url_id for r in simulator.media_requests if r.reason == "session" or r.ended}
-    )
-    # Per hour at the cloud's own figures: an address of 1 h renewed 30 s
-    # early; a session end costs a request with HLS only (ends per hour).
-    per_hour = 3600 / 3570 + (60 if protocol == "hls" else 0)
+async def test_long_run(hass: HomeAssistant, protocol: str) -> None:
+    """60 s of viewing, addresses valid 10 s, sessions of 7 s (as ``scripts/bench``)."""
+    r = await measure_stream(hass, protocol)
     print(  # noqa: T201
-        f"\n{protocol}: {seconds:.0f} s viewing, validity {validity:.0f} s, "
-        f"sessions {session:.0f} s: longest gap {arrivals.longest_gap:.2f} s, "
-        f"video ahead of the clock {arrivals.ahead:.2f} s, {requests} address "
-        f"requests, {ends} sessions ended by the cloud, worker {diagnostics}; "
-        f"at 1 h addresses and 1 min sessions: {per_hour:.0f} requests per hour"
+        f"\n{protocol}: {r['seconds']:.0f} s viewing, validity {r['validity_s']:.0f} s, "
+        f"sessions {r['session_s']:.0f} s: longest gap {r['longest_gap_s']:.2f} s, "
+        f"video ahead of the clock {r['ahead_s']:.2f} s, {r['requests']} address "
+        f"requests, {r['renewals']} renewals, {r['session_ends']} sessions ended "
+        f"by the cloud, worker started {r['worker_starts']} time(s); at 1 h "
+        f"addresses and 1 min sessions: {r['per_hour']:.0f} requests per hour"
     )
-    await asyncio.sleep(0)

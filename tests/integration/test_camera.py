@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+import io
 import logging
 from typing import TYPE_CHECKING
 from unittest.mock import AsyncMock, patch
@@ -20,6 +21,7 @@ from homeassistant.components.camera import (
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_SUPPORTED_FEATURES
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from PIL import Image, ImageChops
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from yarl import URL
@@ -27,6 +29,7 @@ from yarl import URL
 from custom_components.ezviz_open.api.devices import Picture
 from custom_components.ezviz_open.camera import EzvizCamera
 from custom_components.ezviz_open.const import (
+    CAPTURE_MIN_INTERVAL,
     CONF_STREAM_PROTOCOL,
     CONF_STREAM_QUALITY,
     CONF_VERIFICATION_CODES,
@@ -281,6 +284,34 @@ async def test_image_from_capture(
     freezer.tick(timedelta(seconds=61))
     await async_get_image(hass, "camera.living_room")
     assert _api_paths(simulator) == [CAPTURE_PATH]
+
+
+async def test_image_is_the_rendered_capture(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A camera's image is a decodable JPEG of the rendered size, and it changes over time.
+
+    The simulator burns the capture's time into the picture: once the
+    capture interval has passed, the next image shows a later time.
+    """
+    first = await async_get_image(hass, "camera.living_room")
+    assert first.content_type == "image/jpeg"
+    with Image.open(io.BytesIO(first.content)) as image:
+        assert image.format == "JPEG"
+        assert image.size == (640, 360)
+        before = image.convert("RGB")
+
+    freezer.tick(CAPTURE_MIN_INTERVAL + timedelta(seconds=1))
+    second = await async_get_image(hass, "camera.living_room")
+    with Image.open(io.BytesIO(second.content)) as image:
+        assert image.format == "JPEG"
+        assert image.size == (640, 360)
+        after = image.convert("RGB")
+    assert second.content != first.content
+    assert ImageChops.difference(before, after).getbbox() is not None
 
 
 async def test_image_encrypted_capture(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+import io
 from typing import TYPE_CHECKING
 from unittest.mock import AsyncMock, patch
 
+import aiohttp
+import av
 from homeassistant.components import media_source
 from homeassistant.components.media_player.errors import BrowseError
 from homeassistant.components.media_source import Unresolvable
@@ -14,6 +17,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from yarl import URL
 
 from custom_components.ezviz_open.api.live import LiveAddress
 from custom_components.ezviz_open.api.storage import LocalRecording, RecordType
@@ -24,6 +28,8 @@ from custom_components.ezviz_open.media_source import (
     RECORDING_DAYS,
     _duration,
 )
+
+from .test_stream import _assert_test_pattern
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -143,6 +149,54 @@ async def test_resolve_local_clip(
     assert form["startTime"] == f"{day} 08:00:00"
     assert form["stopTime"] == f"{day} 08:50:00"
     assert "code" not in form
+
+
+async def test_resolved_clip_plays(
+    hass: HomeAssistant, setup_media: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A recording opened through the media source resolves to a playback address whose frames decode.
+
+    The address is the cloud's VOD playlist: it ends, covers the clip, and
+    its segments decode to the simulator's test pattern.
+    """
+    day = _yesterday()
+    uri = _uri(
+        setup_media,
+        "C6N000001",
+        1,
+        "local",
+        day,
+        f"{day:%Y%m%d}T001500_{day:%Y%m%d}T001600",
+    )
+    play = await media_source.async_resolve_media(hass, uri, None)
+    playlist_url = URL(play.url, encoded=True)
+    async with aiohttp.ClientSession() as session:
+        async with session.get(playlist_url) as resp:
+            assert resp.status == 200
+            playlist = await resp.text()
+        lines = playlist.splitlines()
+        assert lines[0] == "#EXTM3U"
+        assert "#EXT-X-PLAYLIST-TYPE:VOD" in lines
+        assert lines[-1] == "#EXT-X-ENDLIST"
+        segments = [line for line in lines if line and not line.startswith("#")]
+        durations = [
+            float(line.split(":", 1)[1].rstrip(","))
+            for line in lines
+            if line.startswith("#EXTINF:")
+        ]
+        assert len(segments) == len(durations) >= 1
+        assert sum(durations) == pytest.approx(60, abs=simulator.segment_duration)
+        async with session.get(
+            playlist_url.join(URL(segments[-1], encoded=True))
+        ) as resp:
+            assert resp.status == 200
+            data = await resp.read()
+    with av.open(io.BytesIO(data)) as container:
+        frames = list(container.decode(video=0))
+    assert frames
+    for frame in (frames[0], frames[-1]):
+        assert (frame.width, frame.height) == (640, 360)
+        _assert_test_pattern(frame)
 
 
 async def test_cloud_storage(

@@ -12,9 +12,7 @@ per renewal and without the worker ever failing or restarting.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 import io
-import itertools
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -27,7 +25,6 @@ from homeassistant.components.camera import (
 from homeassistant.const import ATTR_SUPPORTED_FEATURES
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.ezviz_open.const import (
@@ -37,58 +34,24 @@ from custom_components.ezviz_open.const import (
     ISSUE_VERIFICATION_CODE,
 )
 from simulator import media
+from tests.bench.stream import (
+    CAMERA,
+    LIVE_PATH,
+    RENEWAL_LOG,
+    SERIAL,
+    request_stream,
+    session_ends,
+    setup_stream,
+    stop_stream,
+    watch,
+)
 
 if TYPE_CHECKING:
-    from homeassistant.components.stream import Stream
     from homeassistant.components.stream.core import StreamOutput
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from simulator import Simulator
-
-LIVE_PATH = "/api/lapp/live/address/get"
-CAMERA = "camera.living_room"
-SERIAL = "C6N000001"
-
-
-@dataclass
-class Arrivals:
-    """When media reached Home Assistant's HLS output (seconds from the request)."""
-
-    parts: list[float] = field(default_factory=list)
-    segments: list[float] = field(default_factory=list)
-    #: Seconds of video in the parts.
-    video: float = 0.0
-
-    @property
-    def longest_gap(self) -> float:
-        """The longest wait for new media after the first."""
-        times = sorted(self.parts)
-        return max(b - a for a, b in itertools.pairwise(times))
-
-    @property
-    def ahead(self) -> float:
-        """How far the video ran ahead of the clock (since the request)."""
-        return self.video - self.parts[-1]
-
-
-async def _watch(output: StreamOutput, start: float, until: float) -> Arrivals:
-    """Note each new part and segment of ``output`` until ``until`` (monotonic)."""
-    arrivals = Arrivals()
-    seen: set[tuple[int, int]] = set()
-    sequences: set[int] = set()
-    while time.monotonic() < until:
-        for segment in output.get_segments():
-            for index, part in enumerate(segment.parts):
-                if (segment.sequence, index) not in seen:
-                    seen.add((segment.sequence, index))
-                    arrivals.parts.append(time.monotonic() - start)
-                    arrivals.video += part.duration
-            if segment.complete and segment.sequence not in sequences:
-                sequences.add(segment.sequence)
-                arrivals.segments.append(time.monotonic() - start)
-        await asyncio.sleep(0.02)
-    return arrivals
 
 
 def _first_frame(output: StreamOutput) -> av.VideoFrame:
@@ -114,33 +77,6 @@ def _assert_test_pattern(frame: av.VideoFrame) -> None:
         )
 
 
-async def _setup(
-    hass: HomeAssistant, entry: MockConfigEntry, **options: object
-) -> None:
-    assert await async_setup_component(hass, "stream", {})
-    entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(entry, options=options)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-
-
-async def _request_stream(hass: HomeAssistant, entity_id: str) -> Stream:
-    """Ask for the camera's HLS stream, as the frontend does; return the stream."""
-    await async_request_stream(hass, entity_id, "hls")
-    stream = hass.data["domain_entities"]["camera"][entity_id].stream
-    assert stream is not None
-    return stream
-
-
-async def _stop(hass: HomeAssistant, entry: MockConfigEntry, stream: Stream) -> None:
-    """Stop the stream and unload the entry (the relay stops, its threads end)."""
-    for output in list(stream.outputs().values()):
-        await stream.remove_provider(output)
-    await stream.stop()
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
-
-
 @pytest.mark.parametrize("protocol", ["flv", "hls"])
 async def test_video_keeps_flowing(
     hass: HomeAssistant,
@@ -160,38 +96,36 @@ async def test_video_keeps_flowing(
     simulator.live_session_length = 2.5
     segment = simulator.segment_duration
     await simulator.render_video(SERIAL)
-    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: protocol})
+    await setup_stream(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: protocol})
     simulator.reset_log()
 
     start = time.monotonic()
     with caplog.at_level(logging.DEBUG):
-        stream = await _request_stream(hass, CAMERA)
+        stream = await request_stream(hass, CAMERA)
         output = stream.outputs()["hls"]
-        arrivals = await _watch(output, start, start + 12)
+        arrivals = await watch(output, start, start + 12)
         frame = _first_frame(output)
         diagnostics = stream.get_diagnostics()
-        await _stop(hass, mock_config_entry, stream)
+        await stop_stream(hass, mock_config_entry, stream)
 
     _assert_test_pattern(frame)
     first, gap = arrivals.parts[0], arrivals.longest_gap
     media_requests = simulator.media_requests
     requests = simulator.count(LIVE_PATH)
-    renewals = caplog.text.count("cloud stream ended: renewal")
-    session_ends = len(
-        {r.url_id for r in media_requests if r.reason == "session" or r.ended}
-    )
+    renewals = caplog.text.count(RENEWAL_LOG)
+    ends = session_ends(simulator)
     print(  # noqa: T201 - the measured numbers, for the README
         f"\n{protocol}: first part after {first:.2f} s, first segment after "
         f"{arrivals.segments[0]:.2f} s, longest gap {gap:.2f} s, "
         f"video ahead of the clock by {arrivals.ahead:.2f} s, "
         f"{requests} address requests, {renewals} renewals before expiry, "
-        f"{session_ends} sessions ended by the cloud"
+        f"{ends} sessions ended by the cloud"
     )
     # Within 2 segment durations + 1 s of the request; then never a wait
     # longer than two segment durations.
     assert first < 2 * segment + 1
     assert gap <= 2 * segment
-    assert session_ends >= 2
+    assert ends >= 2
     # Each new cloud stream starts with frames already seen (FLV: since its
     # last keyframe; HLS: its whole playlist): beyond the first stream's,
     # they must not push the video ahead of the clock.
@@ -203,7 +137,7 @@ async def test_video_keeps_flowing(
         assert renewals >= 2
         assert requests == 1 + renewals
     else:
-        assert requests <= 1 + renewals + session_ends
+        assert requests <= 1 + renewals + ends
     # Renewed before expiry: the cloud never had to refuse an address.
     assert not [r for r in media_requests if r.status == 403]
     # The worker ran once, never failed, never logged an error.
@@ -220,7 +154,7 @@ async def test_encrypted_camera_streams_with_its_code(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
 ) -> None:
     """Without its code an encrypted camera says why it has no stream; with it, it streams."""
-    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "hls"})
+    await setup_stream(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "hls"})
     state = hass.states.get("camera.driveway")
     assert state.attributes[ATTR_SUPPORTED_FEATURES] == 0
     with pytest.raises(HomeAssistantError):
@@ -244,13 +178,13 @@ async def test_encrypted_camera_streams_with_its_code(
     state = hass.states.get("camera.driveway")
     assert state.attributes[ATTR_SUPPORTED_FEATURES] == CameraEntityFeature.STREAM
     start = time.monotonic()
-    stream = await _request_stream(hass, "camera.driveway")
+    stream = await request_stream(hass, "camera.driveway")
     output = stream.outputs()["hls"]
     while not any(s.complete for s in output.get_segments()):
         assert time.monotonic() - start < 10
         await asyncio.sleep(0.05)
     frame = _first_frame(output)
-    await _stop(hass, mock_config_entry, stream)
+    await stop_stream(hass, mock_config_entry, stream)
     assert (frame.width, frame.height) == media.DEFAULT_SIZE
     (request,) = [r for r in simulator.requests if r.path == LIVE_PATH]
     assert request.form["code"] == "HJKLMN"
@@ -269,8 +203,8 @@ async def test_when_the_cloud_fails_for_good(
     """
     simulator.live_session_length = 1
     await simulator.render_video(SERIAL)
-    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "flv"})
-    stream = await _request_stream(hass, CAMERA)
+    await setup_stream(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "flv"})
+    stream = await request_stream(hass, CAMERA)
     output = stream.outputs()["hls"]
     start = time.monotonic()
     while not output.get_segments():
@@ -282,7 +216,7 @@ async def test_when_the_cloud_fails_for_good(
     while not stream.get_diagnostics().get("worker_error"):
         assert time.monotonic() - start < 20
         await asyncio.sleep(0.05)
-    await _stop(hass, mock_config_entry, stream)
+    await stop_stream(hass, mock_config_entry, stream)
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == ["Error from stream worker: Stream ended; no additional packets"]
     assert "No live address for camera.living_room" in caplog.text
@@ -299,8 +233,8 @@ async def test_reload_while_streaming(
 ) -> None:
     """A reload stops the old camera's stream quietly, and the cloud is no longer read."""
     await simulator.render_video(SERIAL)
-    await _setup(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "hls"})
-    stream = await _request_stream(hass, CAMERA)
+    await setup_stream(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "hls"})
+    stream = await request_stream(hass, CAMERA)
     output = stream.outputs()["hls"]
     start = time.monotonic()
     while not output.get_segments():
