@@ -197,6 +197,20 @@ def register(app: web.Application, sim: Simulator) -> None:
         sim.media_requests.append(entry)
         return entry
 
+    def log_served(
+        request: web.Request, kind: str, rec: LiveAddress, **kw: Any
+    ) -> MediaRequest:
+        """Log a request an issued address answers (its id, device and channel)."""
+        return log(
+            request,
+            kind,
+            200,
+            url_id=rec.url_id,
+            serial=rec.serial,
+            channel=rec.channel_no,
+            **kw,
+        )
+
     def address(
         request: web.Request, protocol: int
     ) -> tuple[LiveAddress, Device, Channel] | None:
@@ -243,13 +257,10 @@ def register(app: web.Application, sim: Simulator) -> None:
             first, available, ended = 0, playback_segments(sim, rec), True
         query = request.query_string
         uris = [f"seg{n}.ts?{query}" for n in range(first, available)]
-        log(
+        log_served(
             request,
             "playlist",
-            200,
-            url_id=rec.url_id,
-            serial=rec.serial,
-            channel=rec.channel_no,
+            rec,
             sequence=first,
             ended=ended,
         )
@@ -272,13 +283,10 @@ def register(app: web.Application, sim: Simulator) -> None:
             available = live_window(sim, rec, sim.now(), start=False)[1]
         else:
             available = playback_segments(sim, rec)
-        entry = log(
+        entry = log_served(
             request,
             "segment",
-            200,
-            url_id=rec.url_id,
-            serial=rec.serial,
-            channel=rec.channel_no,
+            rec,
             sequence=number,
         )
         if number >= available:
@@ -295,13 +303,10 @@ def register(app: web.Application, sim: Simulator) -> None:
             return refuse(request, "flv")
         rec, dev, chan = found
         clip = await channel_clip(sim, dev, chan)
-        entry = log(
+        entry = log_served(
             request,
             "flv",
-            200,
-            url_id=rec.url_id,
-            serial=rec.serial,
-            channel=rec.channel_no,
+            rec,
         )
         response = web.StreamResponse(
             headers={"Content-Type": "video/x-flv", "Cache-Control": "no-cache"}
