@@ -98,6 +98,20 @@ DEFAULT_ALARM_HOLD: Final = 30  # seconds
 MIN_ALARM_HOLD: Final = 5
 MAX_ALARM_HOLD: Final = 3600
 
+# Request budget (see budget.py). The reference names no quota figure and no
+# reset time: 10,000 calls a day is an assumption the README states.
+CONF_REQUEST_BUDGET: Final = "request_budget"
+CONF_BUDGET_PERIOD: Final = "budget_period"
+CONF_BUDGET_RESERVE: Final = "budget_reserve"
+PERIOD_DAY: Final = "day"
+PERIOD_MONTH: Final = "month"
+BUDGET_PERIODS: Final = (PERIOD_DAY, PERIOD_MONTH)
+DEFAULT_REQUEST_BUDGET: Final = 10_000
+DEFAULT_BUDGET_PERIOD: Final = PERIOD_DAY
+#: The share of the budget kept for what the user does (commands, live
+#: views, captures, recordings), in percent.
+DEFAULT_BUDGET_RESERVE: Final = 20
+
 # Push (see push.py)
 CONF_PUSH: Final = "push"
 CONF_PUSH_SECRET: Final = "push_secret"  # noqa: S105
