@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
-from homeassistant.components.blueprint import models
+from homeassistant.components.blueprint import importer, models
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import ServiceCall, callback
 from homeassistant.setup import async_setup_component
@@ -34,6 +34,9 @@ from simulator.state import Alarm as SimAlarm
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.test_util.aiohttp import (
+        AiohttpClientMocker,
+    )
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
     from simulator import Simulator
@@ -198,6 +201,22 @@ def test_readme_import_links() -> None:
         assert "/" not in encoded
     linked = {url.rsplit("/", 1)[1] for url in links}
     assert linked == set(BLUEPRINT_FILES)
+
+
+@pytest.mark.parametrize("name", BLUEPRINT_FILES)
+async def test_import_link_imports(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, name: str
+) -> None:
+    """Home Assistant's importer takes the README's link to the file.
+
+    GitHub is a stand-in serving the file of this checkout at its raw URL.
+    """
+    url = next(url for url in _readme_links() if url.endswith(f"/{name}"))
+    aioclient_mock.get(url, text=(BLUEPRINTS / name).read_text(encoding="utf-8"))
+    imported = await importer.fetch_blueprint_from_url(hass, url)
+    assert imported.blueprint.domain == "automation"
+    assert imported.blueprint.metadata["source_url"] == url
+    assert imported.suggested_filename == f"ezviz-open-ha/{name.removesuffix('.yaml')}"
 
 
 # -- doorbell_notify -----------------------------------------------------------
@@ -501,6 +520,14 @@ async def test_detector_alarm_while_armed(
     )
 
 
+@pytest.mark.parametrize(
+    ("alarm_type", "detector", "kind"),
+    [
+        (10005, "Kitchen Smoke", "Smoke"),
+        (10006, "Boiler", "Gas"),
+        (10008, "Basement Leak", "Water leak"),
+    ],
+)
 async def test_detector_alarm_disarmed(
     hass: HomeAssistant,
     config_dir: Path,
@@ -509,8 +536,11 @@ async def test_detector_alarm_disarmed(
     init_integration: MockConfigEntry,
     notifications: list[dict[str, Any]],
     outputs: list[str],
+    alarm_type: int,
+    detector: str,
+    kind: str,
 ) -> None:
-    """Disarmed, a door contact does nothing; smoke alarms all the same."""
+    """Disarmed, a door contact does nothing; smoke, gas or a leak alarm anyway."""
     await hass.services.async_call(
         "alarm_control_panel", "alarm_disarm", {"entity_id": HUB_PANEL}, blocking=True
     )
@@ -525,12 +555,12 @@ async def test_detector_alarm_disarmed(
     assert simulator.state.devices[LIVING_ROOM].last_audition is None
     assert notifications == []
 
-    _alarm(simulator, HUB, 10005, "Kitchen Smoke")
+    _alarm(simulator, HUB, alarm_type, detector)
     await _advance(hass, freezer, 180)
     assert [hass.states.get(e).state for e in outputs] == [STATE_ON, STATE_ON]
     assert simulator.state.devices[LIVING_ROOM].last_audition["voiceIndex"] == 201
     assert len(notifications) == 1
-    assert notifications[0]["message"].startswith("Smoke: Kitchen Smoke at ")
+    assert notifications[0]["message"].startswith(f"{kind}: {detector} at ")
 
 
 # -- arm_with_presence ---------------------------------------------------------
@@ -587,7 +617,7 @@ async def test_arm_with_presence_back_before_the_delay(
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
 ) -> None:
-    """Back within the delay (or without privacy switches): nothing is armed."""
+    """Back within the delay: nothing was armed, and the hub stays armed home."""
     hass.states.async_set("zone.home", "2")
     await _automation(
         hass,
@@ -600,6 +630,6 @@ async def test_arm_with_presence_back_before_the_delay(
     await _advance(hass, freezer, 240)
     hass.states.async_set("zone.home", "1")
     await _advance(hass, freezer, 120)
-    # Coming back disarmed the hub (it was armed home); never armed away.
-    assert simulator.state.devices[HUB].defence == 0
-    assert simulator.count("/api/lapp/device/defence/set") == 1
+    assert hass.states.get(HUB_PANEL).state == "armed_home"
+    assert simulator.state.devices[HUB].defence == 8
+    assert simulator.count("/api/lapp/device/defence/set") == 0
