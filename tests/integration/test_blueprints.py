@@ -465,6 +465,35 @@ async def test_alarm_notify_missing_preset_still_notifies(
     assert len(notifications) == 1
 
 
+async def test_alarm_notify_without_ptz_camera(
+    hass: HomeAssistant,
+    config_dir: Path,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    notifications: list[dict[str, Any]],
+) -> None:
+    """With the defaults (no PTZ camera): the notification alone."""
+    await _automation(
+        hass,
+        config_dir,
+        "alarm_notify.yaml",
+        {
+            "cameras": ["event.living_room_alarm"],
+            "arming_panel": HUB_PANEL,
+            "notify_action": NOTIFY,
+        },
+    )
+    simulator.reset_log()
+    _alarm(simulator, LIVING_ROOM, 10002, "Living Room")
+    await _advance(hass, freezer, 180)
+    assert simulator.count("/api/lapp/device/preset/move") == 0
+    assert [n["message"].split(" at ")[0] for n in notifications] == ["Motion"]
+    assert notifications[0]["data"]["actions"][0]["uri"] == (
+        "entityId:camera.living_room"
+    )
+
+
 # -- detector_alarm ------------------------------------------------------------
 
 
