@@ -911,7 +911,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--sim-port", type=int, default=DEFAULT_SIM_PORT, help="simulator port (0: any)"
     )
     parser.add_argument(
-        "--only", action="append", help="with --check: only this action (repeatable)"
+        "--only",
+        action="append",
+        help=(
+            "with --check: only this step (repeatable): "
+            + ", ".join([*(a.label for a in ACTIONS), DASHBOARD, LIVE_VIEW])
+        ),
     )
     parser.add_argument(
         "--quiet", action="store_true", help="hide Home Assistant's console log"
