@@ -3,9 +3,10 @@
 ``scripts/browser/demo.mjs`` drives Debian's ``/usr/bin/chromium`` with
 playwright-core (npm, pinned in ``scripts/browser/package-lock.json``,
 installed by ``scripts/browser/install``): it logs in through the login form,
-opens a camera's live view from its dashboard card and watches the
-``<video>`` element play; with a folder it also saves the README screenshots
-(dashboard, live view, recordings browser). This module runs it for
+opens the curated dashboard (``scripts/dashboard.py``) and waits until each of
+its live views plays, opens a camera's live view from its card on the default
+dashboard and watches the ``<video>`` element play; with a folder it also saves
+the README screenshots (curated dashboard, live view, recordings browser). This module runs it for
 ``scripts/develop --browser-check`` and ``--screenshot``.
 """
 
@@ -49,9 +50,13 @@ async def run_browser(
     password: str,
     entity_id: str,
     *,
+    dashboard: tuple[str, int] | None = None,
     shots: Path | None = None,
 ) -> dict[str, Any]:
     """Watch ``entity_id``'s live view (and take the screenshots); the result.
+
+    ``dashboard`` is (url path, number of live views): the driver opens it
+    and waits until that many videos play.
 
     Each step the driver reports is printed; DemoError when it fails.
     """
@@ -68,6 +73,8 @@ async def run_browser(
         f"--min-advance={MIN_ADVANCE}",
         f"--bars={json.dumps(media.BARS)}",
     ]
+    if dashboard is not None:
+        args += [f"--dashboard={dashboard[0]}", f"--live={dashboard[1]}"]
     if shots is not None:
         args.append(f"--shots={shots.resolve()}")
     proc = await asyncio.create_subprocess_exec(

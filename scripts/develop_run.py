@@ -9,10 +9,12 @@ Run through ``scripts/develop`` (which prepares ``.venv`` first)::
 
 Everything goes through Home Assistant's own HTTP and websocket APIs
 (``scripts/ha_client.py``): onboarding, authentication, the config and options
-flows, states, templates, services and ``camera/stream`` (``scripts/live_view.py``
-checks the segments). The browser run is ``scripts/browser_run.py``. The
-simulator (demo fleet) runs in this process; Home Assistant is a child process
-(``python -m homeassistant -c <config> --skip-pip``) stopped on exit.
+flows, states, templates, services, ``lovelace/config`` (the curated
+dashboard, ``scripts/dashboard.py``) and ``camera/stream``
+(``scripts/live_view.py`` checks the segments). The browser run is
+``scripts/browser_run.py``. The simulator (demo fleet) runs in this process;
+Home Assistant is a child process (``python -m homeassistant -c <config>
+--skip-pip``) stopped on exit.
 
 A second run reuses the user and the entry the first one created.
 """
@@ -42,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from scripts import dashboard  # noqa: E402
 from scripts.browser_run import run_browser  # noqa: E402
 from scripts.ha_client import DemoError, HomeAssistantApi  # noqa: E402
 from scripts.live_view import check_live_views  # noqa: E402
@@ -61,6 +64,7 @@ RESTART_EXIT_CODE = 100  # homeassistant.const.RESTART_EXIT_CODE
 ONBOARDING_ONLINE_DOMAINS = ("google_translate", "met", "radio_browser")
 PTZ_CAMERA = "C6N000001"  # the demo fleet's PTZ camera (Living Room)
 LIVE_VIEW = "live view"  # the --check step that watches the cameras' streams
+DASHBOARD = "dashboard"  # the --check step that checks the curated dashboard's entities
 STREAM_FEATURE = 2  # CameraEntityFeature.STREAM
 
 # Timeouts (seconds); every wait is bounded.
@@ -176,12 +180,12 @@ def free_port() -> int:
 
 
 def prepare_config_dir(config_dir: Path) -> None:
-    """Create the config directory: configuration.yaml and custom_components."""
+    """Create the config directory: configuration.yaml, the dashboard, custom_components."""
     config_dir.mkdir(parents=True, exist_ok=True)
-    template = ROOT / "config" / "configuration.yaml"
-    target = config_dir / "configuration.yaml"
-    if not target.exists():
-        shutil.copyfile(template, target)
+    for template in (ROOT / "config" / "configuration.yaml", dashboard.SOURCE):
+        target = config_dir / template.name
+        if not target.exists():
+            shutil.copyfile(template, target)
     link = config_dir / "custom_components"
     source = ROOT / "custom_components"
     if link.is_symlink() and link.resolve() != source.resolve():
@@ -675,7 +679,10 @@ async def check(
     inv: Inventory,
     only: list[str] | None,
 ) -> tuple[int, int]:
-    """Run the actions and the live view; print each result. (ok, total)."""
+    """Run the actions, the dashboard check and the live view; print each result.
+
+    Answers (ok, total).
+    """
     async with session.get(f"{sim.base_url}/_sim/state") as resp:
         sim_state = await resp.json()
     check_devices(inv, sim_state["devices"])
@@ -685,6 +692,9 @@ async def check(
         (a.label, functools.partial(run_action, a, api, inv, session, sim.base_url))
         for a in ACTIONS
     ]
+    steps.append(
+        (DASHBOARD, functools.partial(dashboard.check_dashboard, api, inv.states))
+    )
     steps.append((LIVE_VIEW, functools.partial(check_live_view, api, inv)))
     steps = [(label, step) for label, step in steps if only is None or label in only]
     ok = 0
@@ -786,11 +796,13 @@ async def browser_follow_up(running: Running, args: argparse.Namespace) -> None:
     entity_id = running.inventory.entity_of(PTZ_CAMERA, "camera")
     if entity_id is None:
         raise DemoError(f"no camera entity for the PTZ camera {PTZ_CAMERA}")
+    live = dashboard.cameras(await dashboard.load(running.api))
     result = await run_browser(
         running.api.base_url,
         DEV_USERNAME,
         DEV_PASSWORD,
         entity_id,
+        dashboard=(dashboard.URL_PATH, len(live)),
         shots=Path(args.screenshot) if args.screenshot else None,
     )
     width, height = result["size"]
@@ -899,7 +911,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--sim-port", type=int, default=DEFAULT_SIM_PORT, help="simulator port (0: any)"
     )
     parser.add_argument(
-        "--only", action="append", help="with --check: only this action (repeatable)"
+        "--only",
+        action="append",
+        help=(
+            "with --check: only this step (repeatable): "
+            + ", ".join([*(a.label for a in ACTIONS), DASHBOARD, LIVE_VIEW])
+        ),
     )
     parser.add_argument(
         "--quiet", action="store_true", help="hide Home Assistant's console log"

@@ -1,11 +1,13 @@
 // Headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core
 // against the demo Home Assistant (scripts/develop): a user logs in through
-// the login form, opens a camera's live view (its more-info dialog, from the
-// dashboard card) and watches the <video> element play; optionally the README
-// screenshots are taken on the way.
+// the login form, opens the curated dashboard and waits until its live views
+// play, opens a camera's live view (its more-info dialog, from the default
+// dashboard's card) and watches the <video> element play; optionally the
+// README screenshots are taken on the way.
 //
 //   node scripts/browser/demo.mjs --url http://localhost:8123 --user dev \
 //     --password ezviz-demo --entity camera.living_room \
+//     [--dashboard dashboard-ezviz --live 6] \
 //     [--bars '[[235,235,235],...]'] [--min-advance 3] [--shots docs/]
 //
 // Prints one JSON object per line ({"step": ...}); the last one is the result
@@ -23,6 +25,8 @@ const { values: opts } = parseArgs({
     user: { type: 'string' },
     password: { type: 'string' },
     entity: { type: 'string' },
+    dashboard: { type: 'string' },
+    live: { type: 'string', default: '0' },
     bars: { type: 'string' },
     'min-advance': { type: 'string', default: '3' },
     shots: { type: 'string' },
@@ -129,6 +133,69 @@ function barsMatch(seen) {
     seen &&
     seen.every((rgb, i) => rgb.every((v, c) => Math.abs(v - BARS[i][c]) <= BAR_TOLERANCE))
   );
+}
+
+// The curated dashboard (config/ezviz-dashboard.yaml): no card may show an
+// error or a missing entity, its live views must play and its pictures load.
+async function curatedDashboard(page, shots) {
+  const live = Number(opts.live);
+  await page.goto(`${opts.url}/${opts.dashboard}`);
+  await page.locator('hui-sections-view, hui-masonry-view').first().waitFor({ timeout: 60_000 });
+  const opened = Date.now();
+  let state;
+  while (true) {
+    state = await page.evaluate(() => {
+      const found = { errors: [], videos: [], images: [] };
+      const walk = (root) => {
+        for (const el of root.querySelectorAll('*')) {
+          if (el.tagName === 'HUI-ERROR-CARD' || el.tagName === 'HUI-WARNING') {
+            found.errors.push((el.shadowRoot?.textContent || el.textContent || el.tagName).trim());
+          } else if (el.tagName === 'VIDEO') {
+            found.videos.push(el.readyState >= 2 && el.currentTime > 0 && !el.paused);
+          } else if (el.tagName === 'HUI-IMAGE' && el.shadowRoot) {
+            for (const img of el.shadowRoot.querySelectorAll('img')) {
+              found.images.push(img.complete && img.naturalWidth > 0);
+            }
+          }
+          if (el.shadowRoot) walk(el.shadowRoot);
+        }
+      };
+      walk(document);
+      return found;
+    });
+    if (state.errors.length) {
+      throw new Failure(`the dashboard ${opts.dashboard} shows errors: ${state.errors.join('; ')}`);
+    }
+    const playing = state.videos.filter(Boolean).length;
+    if (playing >= live && state.images.every(Boolean)) break;
+    if (Date.now() - opened > FIRST_FRAME_TIMEOUT) {
+      throw new Failure(
+        `the dashboard ${opts.dashboard}: ${playing} of ${live} live views play, ` +
+          `${state.images.filter(Boolean).length} of ${state.images.length} pictures loaded ` +
+          `after ${FIRST_FRAME_TIMEOUT / 1000} s`,
+      );
+    }
+    await sleep(500);
+  }
+  const result = {
+    step: 'dashboard',
+    dashboard: opts.dashboard,
+    playing: state.videos.filter(Boolean).length,
+    pictures: state.images.length,
+    after_s: (Date.now() - opened) / 1000,
+  };
+  if (shots) {
+    // The whole dashboard in one picture: the window as tall as the page.
+    const height = await page.evaluate(() => document.scrollingElement.scrollHeight);
+    await page.setViewportSize({ width: VIEWPORT.width, height });
+    await page.mouse.move(VIEWPORT.width - 1, 1); // no hover highlight
+    await sleep(2000); // the layout at the new height; icons
+    const path = join(shots, 'dashboard.png');
+    await page.screenshot({ path });
+    await page.setViewportSize(VIEWPORT);
+    result.path = path;
+  }
+  emit(result);
 }
 
 async function friendlyName(page) {
@@ -245,14 +312,13 @@ async function main() {
     // registration code throw ("reading 'addEventListener'").
     page.on('pageerror', (err) => emit({ step: 'page error', error: String(err) }));
     await logIn(page);
-    const cards = await dashboardDrawn(page);
-    if (opts.shots) {
-      mkdirSync(opts.shots, { recursive: true });
-      await sleep(2000); // pictures and icons
-      const path = join(opts.shots, 'dashboard.png');
-      await page.screenshot({ path });
-      emit({ step: 'screenshot', path, cards });
+    if (opts.shots) mkdirSync(opts.shots, { recursive: true });
+    if (opts.dashboard) {
+      await curatedDashboard(page, opts.shots);
+      await page.goto(opts.url + '/lovelace/0');
     }
+    const cards = await dashboardDrawn(page);
+    emit({ step: 'default dashboard', cards });
     const name = await friendlyName(page);
     const video = await openLiveView(page, name);
     const played = await watch(page, video);

@@ -2,7 +2,8 @@
 
 It starts the simulator and Home Assistant (the pinned version, as a separate
 process) on free ports with a fresh config directory, onboards, adds the
-integration through the config-flow API, acts on four entities and watches
+integration through the config-flow API, acts on four entities, checks the
+entities of the curated dashboard (config/ezviz-dashboard.yaml) and watches
 every camera's live view through Home Assistant's stream component. Skip it
 with ``-m "not demo"`` (or ``EZVIZ_OPEN_SKIP_DEMO=1``).
 """
@@ -25,6 +26,9 @@ SUMMARY = re.compile(
     r"^devices=(\d+) entities=(\d+) by_platform=(\S+) actions_ok=(\d+)/(\d+)$", re.M
 )
 LIVE_VIEW = re.compile(r"ok  live view: (\d+) cameras deliver segments")
+DASHBOARD = re.compile(
+    r"ok  dashboard: \S+ names (\d+) entities, all exist \((\d+) live"
+)
 DEMO_DEVICES = 7
 #: Online demo cameras: Living Room, Garden, Front Door, Driveway (encrypted,
 #: its code entered by the demo), the recorder's Porch and Backyard.
@@ -58,3 +62,7 @@ def test_develop_check(tmp_path: Path) -> None:
     live = LIVE_VIEW.search(proc.stdout)
     assert live, output[-6000:]
     assert int(live.group(1)) == STREAMING_CAMERAS, live.group(0)
+    dashboard = DASHBOARD.search(proc.stdout)
+    assert dashboard, output[-6000:]
+    assert int(dashboard.group(1)) > 0
+    assert int(dashboard.group(2)) == STREAMING_CAMERAS, dashboard.group(0)

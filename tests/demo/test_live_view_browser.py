@@ -3,15 +3,18 @@
 ``scripts/develop --browser-check`` starts the demo (simulator + Home
 Assistant, fresh config, free ports); headless Chromium (Debian's
 ``/usr/bin/chromium``, driven by playwright-core: ``scripts/browser/``) logs in
-through the login form, opens the Living Room camera's more-info dialog from
-its dashboard card, and watches the ``<video>`` element: its ``currentTime``
-must advance by at least 3 s in real time with no media error, and a drawn
-frame must show the simulator's colour bars. Needs ``scripts/browser/install``
-(``.ci/run`` runs it); without it the test is skipped here and fails in CI.
+through the login form, waits until the curated dashboard's live views play
+(config/ezviz-dashboard.yaml), opens the Living Room camera's more-info
+dialog from its card on the default dashboard, and watches the ``<video>``
+element: its ``currentTime`` must advance by at least 3 s in real time with no
+media error, and a drawn frame must show the simulator's colour bars. Needs
+``scripts/browser/install`` (``.ci/run`` runs it); without it the test is
+skipped here and fails in CI.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -30,6 +33,9 @@ RESULT = re.compile(
     r"first_frame=([\d.]+) size=(\d+)x(\d+)$",
     re.M,
 )
+DASHBOARD = re.compile(r'^\[browser\] (\{"step": "dashboard".*\})$', re.M)
+#: The curated dashboard's live views (config/ezviz-dashboard.yaml).
+DASHBOARD_LIVE_VIEWS = 6
 
 pytestmark = [
     pytest.mark.demo,
@@ -61,3 +67,6 @@ def test_live_view_plays_in_chromium(tmp_path: Path) -> None:
     assert entity == "camera.living_room"
     assert float(advance) >= MIN_ADVANCE
     assert (int(width), int(height)) == (640, 360)
+    dashboard = DASHBOARD.search(proc.stdout)
+    assert dashboard, output[-6000:]
+    assert json.loads(dashboard.group(1))["playing"] == DASHBOARD_LIVE_VIEWS
