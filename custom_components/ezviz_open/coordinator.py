@@ -89,8 +89,8 @@ from .api.errors import (
     EzvizRateLimitError,
 )
 from .api.system import DeviceCapabilities, Probe, UpgradeState, UpgradeStatus
+from .budget import CADENCES, CadenceKey
 from .const import (
-    CAMERA_LIST_MAX_AGE,
     DOMAIN,
     ISSUE_RATE_LIMITED,
     LOGGER,
@@ -285,6 +285,9 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
             hass, entry, client, rate_limit, name="EZVIZ account", interval=interval
         )
         self.capabilities = capabilities
+        #: The camera list is read again at least this often (the budget
+        #: governor stretches it when the budget is short).
+        self.camera_list_max_age = CADENCES[CadenceKey.CAMERA_LIST].default
 
     async def _async_fetch(self) -> AccountData:
         previous = self.data
@@ -302,13 +305,12 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
         await self.capabilities.async_ensure(data)
         return data
 
-    @staticmethod
     def _cameras_stale(
-        previous: AccountData, devices: dict[str, Device], now: datetime
+        self, previous: AccountData, devices: dict[str, Device], now: datetime
     ) -> bool:
         if previous.cameras_read is None:
             return True
-        if now - previous.cameras_read >= CAMERA_LIST_MAX_AGE:
+        if now - previous.cameras_read >= self.camera_list_max_age:
             return True
         if devices.keys() != previous.devices.keys():
             return True

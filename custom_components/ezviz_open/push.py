@@ -126,6 +126,8 @@ class PushReceiver:
 
     @callback
     def _dispatch(self, hass: HomeAssistant, message: WebhookMessage) -> None:
+        # Any verified message shows that push works (see governor.py).
+        self._entry.runtime_data.alarms.async_push_seen()
         kind = message.message_type or message.header.type
         if kind == MESSAGE_TYPE_ALARM:
             alarm = alarm_of(message)

@@ -34,14 +34,13 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.ezviz_open.api.system import PROBE_READS
+from custom_components.ezviz_open.budget import CADENCES, CadenceKey
 from custom_components.ezviz_open.const import (
     CONF_ACCOUNT_INTERVAL,
     CONF_APP_KEY,
     CONF_APP_SECRET,
     CONF_DETAIL_INTERVAL,
     CONF_REGION,
-    DEFAULT_ACCOUNT_INTERVAL,
-    DEFAULT_DETAIL_INTERVAL,
     DOMAIN,
     REGION_CUSTOM,
 )
@@ -249,8 +248,12 @@ async def measure_day(
     written every minute) it is two thirds of the harness's time.
     """
     started = wall()
-    account_s = account_interval or DEFAULT_ACCOUNT_INTERVAL
-    detail_min = detail_interval or DEFAULT_DETAIL_INTERVAL
+    account_s = account_interval or int(
+        CADENCES[CadenceKey.DEVICE_LIST].default.total_seconds()
+    )
+    detail_min = detail_interval or int(
+        CADENCES[CadenceKey.DETAIL].default.total_seconds() // 60
+    )
     step = min(account_s, detail_min * 60)
     async with bench(
         hass, fleet_for(label), options=options_for(account_interval, detail_interval)
