@@ -10,6 +10,7 @@ more budget never means slower polling.
 from __future__ import annotations
 
 from datetime import timedelta
+import math
 
 from hypothesis import given, settings, strategies as st
 
@@ -251,3 +252,17 @@ def test_monthly_budget_is_planned_over_the_longest_month() -> None:
     daily = plan(fleet, budget=2000, reserve_percent=0)
     monthly = plan(fleet, budget=2000 * 31, reserve_percent=0, period=MONTH)
     assert daily.intervals == monthly.intervals
+
+
+def test_push_lets_the_device_list_stretch_to_its_push_floor() -> None:
+    """Healthy push: presence comes by push, so the device list may go slower."""
+    fleet = Fleet(devices=300, channels=0, detail_reads=0)
+    polled = plan(fleet, budget=400, reserve_percent=0)
+    assert not polled.fits
+    assert polled.intervals[CadenceKey.DEVICE_LIST] == timedelta(minutes=15)
+    pushed = plan(fleet, budget=400, reserve_percent=0, push=True)
+    assert pushed.fits
+    assert pushed.intervals[CadenceKey.ALARMS] == timedelta(hours=1)
+    interval = pushed.intervals[CadenceKey.DEVICE_LIST]
+    assert timedelta(minutes=15) < interval <= timedelta(hours=1)
+    assert interval == timedelta(seconds=math.ceil(6 * 86400 / (400 - 4 - 24)))

@@ -598,18 +598,24 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         self._unsupported: set[DetailKey] = set()
         self._read_at: dict[DetailKey, datetime] = {}
         self._upgrades: dict[str, CALLBACK_TYPE] = {}
+        #: Called when what entities read changes (the budget plans again).
+        self.on_needs_change: Callable[[], None] | None = None
 
     @callback
     def async_register(self, serial: str, topic: DetailTopic[Any]) -> CALLBACK_TYPE:
         """Record that an entity reads ``topic`` of ``serial``; return the undo."""
         key: DetailKey = (serial, topic)
         self._needs[key] += 1
+        if self._needs[key] == 1 and self.on_needs_change is not None:
+            self.on_needs_change()
 
         @callback
         def _unregister() -> None:
             self._needs[key] -= 1
             if self._needs[key] <= 0:
                 del self._needs[key]
+                if self.on_needs_change is not None:
+                    self.on_needs_change()
 
         return _unregister
 

@@ -6,8 +6,9 @@ and ``base_interval``, to which a cadence returns after a rate-limit back-off)
 and the camera list's maximum age. It plans again when what the plan
 depends on changes:
 
-- the fleet (each account poll and each detail round: devices, channels,
-  the endpoints enabled entities read, which devices are online);
+- the fleet: devices and channels (each account poll), which of them are
+  online, and the endpoints that enabled entities read (when an entity
+  is added or removed, and each detail round);
 - push health: push counts as healthy while it is configured and a verified
   message arrived within ``PUSH_HEALTHY_FOR`` (one hour), and until a poll
   finds an alarm push did not deliver (``alarm_coordinator.py``). While it
@@ -54,6 +55,7 @@ from .const import (
 )
 
 if TYPE_CHECKING:
+    import asyncio
     from collections.abc import Mapping
     from datetime import timedelta
 
@@ -119,6 +121,7 @@ class BudgetGovernor:
         self.plan: Plan | None = None
         self._listeners: list[CALLBACK_TYPE] = []
         self._push_timer: CALLBACK_TYPE | None = None
+        self._replan_soon: asyncio.Handle | None = None
 
     @property
     def issue_id(self) -> str:
@@ -137,8 +140,28 @@ class BudgetGovernor:
         entry.async_on_unload(self._account.async_add_listener(self.async_replan))
         entry.async_on_unload(self._detail.async_add_listener(self.async_replan))
         entry.async_on_unload(self._alarms.async_on_push_change(self._push_changed))
-        entry.async_on_unload(self._cancel_push_timer)
+        self._detail.on_needs_change = self._async_replan_soon
+        entry.async_on_unload(self._async_stop)
         self.async_replan()
+
+    @callback
+    def _async_replan_soon(self) -> None:
+        """Plan again once the entities being added have said what they read."""
+        if self._replan_soon is None:
+            self._replan_soon = self._hass.loop.call_soon(self._async_replan_now)
+
+    @callback
+    def _async_replan_now(self) -> None:
+        self._replan_soon = None
+        self.async_replan()
+
+    @callback
+    def _async_stop(self) -> None:
+        self._detail.on_needs_change = None
+        self._cancel_push_timer()
+        if self._replan_soon is not None:
+            self._replan_soon.cancel()
+            self._replan_soon = None
 
     @callback
     def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
