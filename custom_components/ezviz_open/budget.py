@@ -89,8 +89,9 @@ class Cadence:
     #: Stretched in this order (1 first) when the budget is short; 0: never
     #: stretched (a fixed cost).
     stretch: int
-    #: Requests one run costs for a fleet.
+    #: Requests one run costs for a fleet, and in words (README).
     cost: Callable[[Fleet], float]
+    per_run: str
 
     def floor_for(self, *, push: bool) -> timedelta:
         """Return the slowest the planner may go, with or without healthy push."""
@@ -117,6 +118,7 @@ CADENCES: Final[dict[CadenceKey, Cadence]] = {
             push_floor=timedelta(hours=1),
             stretch=4,
             cost=lambda fleet: pages(fleet.devices),
+            per_run="1 per 50 devices",
         ),
         Cadence(
             key=CadenceKey.CAMERA_LIST,
@@ -130,6 +132,7 @@ CADENCES: Final[dict[CadenceKey, Cadence]] = {
             push_floor=timedelta(hours=6),
             stretch=2,
             cost=lambda fleet: pages(fleet.channels),
+            per_run="1 per 50 channels",
         ),
         Cadence(
             key=CadenceKey.ALARMS,
@@ -143,6 +146,7 @@ CADENCES: Final[dict[CadenceKey, Cadence]] = {
             push_floor=timedelta(hours=1),
             stretch=3,
             cost=lambda fleet: 1,
+            per_run="1 for the account",
         ),
         Cadence(
             key=CadenceKey.DETAIL,
@@ -156,6 +160,7 @@ CADENCES: Final[dict[CadenceKey, Cadence]] = {
             push_floor=timedelta(hours=6),
             stretch=1,
             cost=lambda fleet: fleet.detail_reads,
+            per_run="1 per online device and endpoint in use",
         ),
         Cadence(
             key=CadenceKey.FIRMWARE,
@@ -169,6 +174,7 @@ CADENCES: Final[dict[CadenceKey, Cadence]] = {
             push_floor=timedelta(hours=24),
             stretch=0,
             cost=lambda fleet: fleet.firmware_reads,
+            per_run="1 per online device with an update entity",
         ),
     )
 }

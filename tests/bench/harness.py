@@ -40,7 +40,10 @@ from custom_components.ezviz_open.const import (
     CONF_APP_KEY,
     CONF_APP_SECRET,
     CONF_DETAIL_INTERVAL,
+    CONF_PUSH,
+    CONF_PUSH_SECRET,
     CONF_REGION,
+    CONF_WEBHOOK_ID,
     DOMAIN,
     REGION_CUSTOM,
 )
@@ -56,6 +59,7 @@ from .report import (
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
+    from aiohttp.test_utils import TestClient
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
 
@@ -70,11 +74,19 @@ def fleet_for(label: str) -> Fleet:
     return "demo" if label == "demo" else generate_fleet(int(label), seed=0)
 
 
+#: Push as the bench configures it: signed, on a webhook of the test server.
+PUSH_SECRET = "bench-push-secret"
+PUSH_WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
+#: With push, a message arrives this often (alternately an alarm and a
+#: device going offline or coming back), well within push health's window.
+PUSH_EVERY = timedelta(minutes=30)
+
+
 def options_for(
     account_interval: int | None, detail_interval: int | None
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Return entry options; None keeps the default."""
-    options: dict[str, int] = {}
+    options: dict[str, Any] = {}
     if account_interval is not None:
         options[CONF_ACCOUNT_INTERVAL] = account_interval
     if detail_interval is not None:
@@ -175,7 +187,7 @@ class Bench:
 
 @asynccontextmanager
 async def bench(
-    hass: HomeAssistant, fleet: Fleet, *, options: dict[str, int] | None = None
+    hass: HomeAssistant, fleet: Fleet, *, options: dict[str, Any] | None = None
 ) -> AsyncIterator[Bench]:
     """A running simulator and a (not yet set up) entry of its account."""
     sim = Simulator(fleet=fleet)
@@ -236,12 +248,20 @@ async def measure_day(
     detail_interval: int | None = None,
     hours: float = 24.0,
     faithful: bool = False,
+    push: TestClient | None = None,
 ) -> dict[str, Any]:
     """Requests per simulated day, by endpoint and cadence, and per refresh.
 
-    Time moves in steps of the smallest cadence (the account interval).
-    With fewer than 24 hours the counts are scaled up to a day, except the
-    daily firmware-version round, counted as the one read at setup.
+    Time moves in steps of the smallest cadence asked for (the account
+    interval). With fewer than 24 hours the counts are scaled up to a day,
+    except the daily firmware-version round, counted as the one read at
+    setup.
+
+    With ``push`` (the test client of Home Assistant's HTTP server), push is
+    configured and the simulator pushes a signed message every
+    ``PUSH_EVERY`` from setup on: alternately an alarm and a device going
+    offline or coming back online. Whether the account data shows each
+    on/offline change at once is recorded (``presence_at_once``).
 
     Unless ``faithful``, entities do not write their state while the day
     runs: writing sends no request, and at 120 devices (some 2,000 entities
@@ -255,12 +275,25 @@ async def measure_day(
         CADENCES[CadenceKey.DETAIL].default.total_seconds() // 60
     )
     step = min(account_s, detail_min * 60)
-    async with bench(
-        hass, fleet_for(label), options=options_for(account_interval, detail_interval)
-    ) as b:
+    options = options_for(account_interval, detail_interval)
+    if push is not None:
+        options |= {
+            CONF_PUSH: True,
+            CONF_PUSH_SECRET: PUSH_SECRET,
+            CONF_WEBHOOK_ID: PUSH_WEBHOOK_ID,
+        }
+    async with bench(hass, fleet_for(label), options=options) as b:
         await b.async_setup()
         setup_requests = b.new_requests()
         setup_end = b.sim.now()
+        pusher = None
+        if push is not None:
+            b.sim.push.configure(
+                str(push.make_url(f"/api/webhook/{PUSH_WEBHOOK_ID}")),
+                secret=PUSH_SECRET,
+            )
+            pusher = _Pusher(b)
+            await pusher.async_send()
         day: list[RecordedRequest] = []
         refreshes: Counter[str] = Counter()
         requests: Counter[str] = Counter()
@@ -271,8 +304,10 @@ async def measure_day(
             else patch.object(Entity, "_async_write_ha_state", _no_write)
         )
         with quiet:
-            for _ in range(round(hours * 3600 / step)):
+            for n in range(round(hours * 3600 / step)):
                 await advance(hass, freezer, step)
+                if pusher is not None and (n + 1) * step % PUSH_EVERY.seconds == 0:
+                    await pusher.async_send()
                 new = b.new_requests()
                 day.extend(new)
                 per_cadence = Counter(cadence_of(r.path) for r in new)
@@ -318,7 +353,7 @@ async def measure_day(
             # Answered reads only: a refusal brings no state.
             if cadence_of(r.path) == CADENCE_DETAIL and r.code == 200:
                 detail_times[key].append(r.time)
-        return {
+        result: dict[str, Any] = {
             "kind": "day",
             "fleet": label,
             "devices": b.devices(),
@@ -366,8 +401,50 @@ async def measure_day(
                 ),
                 "detail_keys": len(detail_times),
             },
+            # The governor's plan at the end of the day: the effective cadences.
+            "plan": b.runtime.governor.as_dict(),
             "wall_s": round(wall() - started, 2),
         }
+        if pusher is not None:
+            result["variant"] = "push"
+            result["push"] = {
+                "every_s": PUSH_EVERY.seconds,
+                "sent": len(b.sim.push.sent),
+                "delivered": sum(1 for sent in b.sim.push.sent if sent.delivered),
+                "presence_changes": len(pusher.shown),
+                "presence_at_once": sum(pusher.shown),
+            }
+        return result
+
+
+class _Pusher:
+    """Pushes an alarm and an on/offline change in turn, as the cloud would."""
+
+    def __init__(self, b: Bench) -> None:
+        self._b = b
+        devices = b.sim.state.devices.values()
+        cameras = [d.serial for d in devices if d.online and len(d.channels) == 1]
+        self._alarm_serial = cameras[0]
+        self._presence_serial = cameras[-1]
+        self._turn = 0
+        #: For each on/offline push: whether the account data showed it at
+        #: once (before any poll).
+        self.shown: list[bool] = []
+
+    async def async_send(self) -> None:
+        b = self._b
+        self._turn += 1
+        if self._turn % 2:
+            sent = await b.sim.push.alarm(self._alarm_serial, 10002)
+        else:
+            serial = self._presence_serial
+            online = not b.sim.state.devices[serial].online
+            sent = await b.sim.push.onoffline(serial, online)
+            await b.hass.async_block_till_done(wait_background_tasks=True)
+            shown = b.runtime.account.data.devices[serial].online
+            self.shown.append(shown == online)
+        assert sent.delivered, sent
+        await b.hass.async_block_till_done(wait_background_tasks=True)
 
 
 # -- 3: what one user command costs ------------------------------------------------
