@@ -2,6 +2,9 @@
 
 The cloud meters every call per application (10007 daily quota, 10029
 frequency limit), so what is read, and how often, is chosen by what it costs.
+The intervals below are the defaults (``budget.CADENCES``); the budget
+governor (``governor.py``) sets each cadence's interval, and the camera
+list's maximum age, to the plan that fits the request budget.
 
 Account cadence (``AccountCoordinator``, default every 60 s)
     ``device/list``: one request per 50 devices. It carries online state,
@@ -9,8 +12,8 @@ Account cadence (``AccountCoordinator``, default every 60 s)
     whole account, so online state and arming are fresh within a minute.
     ``camera/list`` (channels, NVR channel state, cover pictures) changes
     rarely: it is read only when the device list shows a change (a device
-    added, removed, renamed, re-encrypted or upgraded) and otherwise at most
-    once an hour, one request per 50 channels.
+    added, removed, renamed, re-encrypted or upgraded) and otherwise once an
+    hour (``camera_list_max_age``), one request per 50 channels.
 
 Capabilities (``CapabilityStore``)
     ``device/capacity``, one request per device, only for a device seen for
