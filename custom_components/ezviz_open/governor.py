@@ -189,7 +189,7 @@ class BudgetGovernor:
             return
         old, self.plan = self.plan, new
         self._apply(new, old)
-        self._update_issue(new)
+        self._update_issue(new, old)
         for update in list(self._listeners):
             update()
 
@@ -214,25 +214,28 @@ class BudgetGovernor:
         )
         _set_interval(self._account, intervals[CadenceKey.DEVICE_LIST])
         if faster and not self._account.rate_limit.active:
-            # Push no longer says when a device goes offline: poll now, not
-            # at the end of the relaxed interval.
+            # Presence is wanted fresher (push no longer healthy, a larger
+            # budget, fewer devices): poll now, not at the end of the old
+            # interval.
             self._entry.async_create_background_task(
                 self._hass,
                 self._account.async_request_refresh(),
                 f"{DOMAIN} device list at the new cadence",
             )
 
-    def _update_issue(self, new: Plan) -> None:
+    def _update_issue(self, new: Plan, old: Plan | None) -> None:
         if new.fits:
             ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
             return
-        LOGGER.warning(
-            "Even the slowest cadences need %s requests a %s, more than the "
-            "budget less its reserve (%s); polling at the slowest cadences",
-            new.floor_cost,
-            self.period,
-            new.allowance,
-        )
+        if old is None or old.fits:
+            LOGGER.warning(
+                "Even the slowest cadences need %s requests a %s, more than the "
+                "budget less its reserve (%s); polling at the slowest cadences",
+                new.floor_cost,
+                self.period,
+                new.allowance,
+            )
+        # Created again when the numbers change: the issue shows the latest.
         ir.async_create_issue(
             self._hass,
             DOMAIN,
@@ -255,7 +258,7 @@ class BudgetGovernor:
         """Push health changed: plan again, and again when it would expire."""
         self._cancel_push_timer()
         expires = self._alarms.push_expires
-        if expires is not None:
+        if expires is not None and self.push_healthy:
             delay = max((expires - dt_util.utcnow()).total_seconds(), 0)
             self._push_timer = async_call_later(self._hass, delay, self._push_due)
         self.async_replan()

@@ -64,10 +64,11 @@ async def test_day_push(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """1: ten devices at default options while push is healthy."""
-    client = await hass_client_no_auth()
     _save(
         request,
-        await measure_day(hass, freezer, "10", faithful=FAITHFUL, push=client),
+        await measure_day(
+            hass, freezer, "10", faithful=FAITHFUL, push=hass_client_no_auth
+        ),
     )
 
 

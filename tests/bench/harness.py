@@ -3,8 +3,8 @@
 Each measurement sets up the real integration (a config entry, every
 platform) against a simulator holding the fleet it is given, measures, and
 removes the entry again, so several can run one after another in one
-``hass``. Simulated time moves with the ``freezer`` fixture in steps of the
-smallest cadence; requests are counted from the simulator's request log.
+``hass``. Simulated time moves with the ``freezer`` fixture in steps that
+divide the planned cadences; requests are counted from the simulator's request log.
 Wall times are real (``freezegun``'s saved ``perf_counter``).
 
 The results are plain JSON-ready dicts; ``tests.bench.report`` turns them
@@ -34,7 +34,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.ezviz_open.api.system import PROBE_READS
-from custom_components.ezviz_open.budget import CADENCES, CadenceKey
+from custom_components.ezviz_open.budget import CADENCES, CadenceKey, Plan
 from custom_components.ezviz_open.const import (
     CONF_ACCOUNT_INTERVAL,
     CONF_APP_KEY,
@@ -59,9 +59,9 @@ from .report import (
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
-    from aiohttp.test_utils import TestClient
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
     from custom_components.ezviz_open import EzvizOpenData
     from simulator.app import RecordedRequest
@@ -248,17 +248,19 @@ async def measure_day(
     detail_interval: int | None = None,
     hours: float = 24.0,
     faithful: bool = False,
-    push: TestClient | None = None,
+    push: ClientSessionGenerator | None = None,
 ) -> dict[str, Any]:
     """Requests per simulated day, by endpoint and cadence, and per refresh.
 
-    Time moves in steps of the smallest cadence asked for (the account
-    interval). With fewer than 24 hours the counts are scaled up to a day,
+    Time moves in steps that divide every planned interval (their greatest
+    common divisor, at least ``MIN_STEP_S``: a cadence whose interval is no
+    multiple of the step runs up to a step late). With fewer than 24 hours the counts are scaled up to a day,
     except the daily firmware-version round, counted as the one read at
     setup.
 
-    With ``push`` (the test client of Home Assistant's HTTP server), push is
-    configured and the simulator pushes a signed message every
+    With ``push`` (``hass_client_no_auth``: a client of Home Assistant's HTTP
+    server, made once the entry is set up, as the server's routes are then
+    frozen), push is configured and the simulator pushes a signed message every
     ``PUSH_EVERY`` from setup on: alternately an alarm and a device going
     offline or coming back online. Whether the account data shows each
     on/offline change at once is recorded (``presence_at_once``).
@@ -274,7 +276,6 @@ async def measure_day(
     detail_min = detail_interval or int(
         CADENCES[CadenceKey.DETAIL].default.total_seconds() // 60
     )
-    step = min(account_s, detail_min * 60)
     options = options_for(account_interval, detail_interval)
     if push is not None:
         options |= {
@@ -288,12 +289,14 @@ async def measure_day(
         setup_end = b.sim.now()
         pusher = None
         if push is not None:
+            client = await push()
             b.sim.push.configure(
-                str(push.make_url(f"/api/webhook/{PUSH_WEBHOOK_ID}")),
+                str(client.make_url(f"/api/webhook/{PUSH_WEBHOOK_ID}")),
                 secret=PUSH_SECRET,
             )
             pusher = _Pusher(b)
             await pusher.async_send()
+        step = _step(b.runtime.governor.plan)
         day: list[RecordedRequest] = []
         refreshes: Counter[str] = Counter()
         requests: Counter[str] = Counter()
@@ -304,10 +307,13 @@ async def measure_day(
             else patch.object(Entity, "_async_write_ha_state", _no_write)
         )
         with quiet:
-            for n in range(round(hours * 3600 / step)):
+            elapsed, next_push = 0, PUSH_EVERY.seconds
+            for _ in range(round(hours * 3600 / step)):
                 await advance(hass, freezer, step)
-                if pusher is not None and (n + 1) * step % PUSH_EVERY.seconds == 0:
+                elapsed += step
+                if pusher is not None and elapsed >= next_push:
                     await pusher.async_send()
+                    next_push += PUSH_EVERY.seconds
                 new = b.new_requests()
                 day.extend(new)
                 per_cadence = Counter(cadence_of(r.path) for r in new)
@@ -415,6 +421,25 @@ async def measure_day(
                 "presence_at_once": sum(pusher.shown),
             }
         return result
+
+
+#: The shortest step of simulated time a day moves in.
+MIN_STEP_S = 10
+
+
+def _step(plan: Plan | None) -> int:
+    """Seconds per step: the greatest common divisor of the planned intervals."""
+    assert plan is not None
+    seconds = [
+        int(plan.intervals[key].total_seconds())
+        for key in (
+            CadenceKey.DEVICE_LIST,
+            CadenceKey.CAMERA_LIST,
+            CadenceKey.ALARMS,
+            CadenceKey.DETAIL,
+        )
+    ]
+    return max(MIN_STEP_S, math.gcd(*seconds))
 
 
 class _Pusher:

@@ -782,7 +782,13 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             ),
         )
     by_option = sorted(
-        (r for r in results if r["kind"] == "day" and r["fleet"] != "demo"),
+        (
+            r
+            for r in results
+            if r["kind"] == "day"
+            and r["fleet"] != "demo"
+            and r.get("variant") != "push"
+        ),
         key=lambda r: (
             int(r["devices"]),
             r["options"]["account_interval_s"],

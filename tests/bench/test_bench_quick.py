@@ -51,7 +51,11 @@ async def test_quick_day_and_commands(
         await measure_day(hass, freezer, "1", hours=QUICK_HOURS),
         await measure_day(hass, freezer, "10", hours=QUICK_HOURS),
         await measure_day(
-            hass, freezer, "10", hours=QUICK_HOURS, push=await hass_client_no_auth()
+            hass,
+            freezer,
+            "10",
+            hours=QUICK_HOURS,
+            push=hass_client_no_auth,
         ),
         await measure_commands(hass, freezer),
     ]
