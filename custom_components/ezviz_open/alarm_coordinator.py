@@ -354,6 +354,15 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
         return _remove
 
     @callback
+    def async_push_missed(self, what: str) -> None:
+        """Stop trusting push: a poll found what it should have delivered."""
+        if not self.push_healthy:
+            return
+        LOGGER.debug("Polling found %s push did not deliver", what)
+        self._push_at = None
+        self._push_changed()
+
+    @callback
     def _push_changed(self) -> None:
         for listener in list(self._push_listeners):
             listener()
@@ -376,9 +385,7 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
             alarms = await self.client.list_alarms(start=start)
             events = [AlarmEvent.from_alarm(alarm) for alarm in alarms]
             if self._async_process(events) and self.push_healthy:
-                LOGGER.debug("Polling found alarms push did not deliver")
-                self._push_at = None
-                self._push_changed()
+                self.async_push_missed("alarms")
             self._newest = max(
                 (e.time for e in events if e.time is not None), default=self._newest
             )

@@ -288,13 +288,24 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
             hass, entry, client, rate_limit, name="EZVIZ account", interval=interval
         )
         self.capabilities = capabilities
+        #: Devices whose online state the last poll changed (not a push):
+        #: while push is healthy, one means push missed it (``governor.py``).
+        self.polled_presence_changes: frozenset[str] = frozenset()
         #: The camera list is read again at least this often (the budget
         #: governor stretches it when the budget is short).
         self.camera_list_max_age = CADENCES[CadenceKey.CAMERA_LIST].default
 
     async def _async_fetch(self) -> AccountData:
         previous = self.data
+        self.polled_presence_changes = frozenset()
         devices = {device.serial: device for device in await self.client.list_devices()}
+        if previous is not None:
+            self.polled_presence_changes = frozenset(
+                serial
+                for serial, device in devices.items()
+                if serial in previous.devices
+                and device.online != previous.devices[serial].online
+            )
         now = dt_util.utcnow()
         if previous is None or self._cameras_stale(previous, devices, now):
             cameras: dict[str, list[Camera]] = {}
@@ -337,6 +348,7 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
             return
         devices = {**self.data.devices, serial: replace(device, **changes)}
         self.data = replace(self.data, devices=devices)
+        self.polled_presence_changes = frozenset()
         self.async_update_listeners()
 
     def encryptable_devices(self) -> dict[str, str]:

@@ -11,7 +11,8 @@ depends on changes:
   is added or removed, and each detail round);
 - push health: push counts as healthy while it is configured and a verified
   message arrived within ``PUSH_HEALTHY_FOR`` (one hour), and until a poll
-  finds an alarm push did not deliver (``alarm_coordinator.py``). While it
+  finds what push did not deliver: an alarm (``alarm_coordinator.py``) or a
+  device gone on- or offline (the device list). While it
   is healthy, presence and alarms come by push, so the device list and the
   alarm poll relax to their push intervals and may stretch to their push
   floors (the table's ``push_interval`` and ``push_floor``);
@@ -122,6 +123,7 @@ class BudgetGovernor:
         self._listeners: list[CALLBACK_TYPE] = []
         self._push_timer: CALLBACK_TYPE | None = None
         self._replan_soon: asyncio.Handle | None = None
+        self._account_fresh = False
 
     @property
     def issue_id(self) -> str:
@@ -137,7 +139,7 @@ class BudgetGovernor:
     def async_start(self) -> None:
         """Plan now, and again whenever the fleet or push health changes."""
         entry = self._entry
-        entry.async_on_unload(self._account.async_add_listener(self.async_replan))
+        entry.async_on_unload(self._account.async_add_listener(self._account_updated))
         entry.async_on_unload(self._detail.async_add_listener(self.async_replan))
         entry.async_on_unload(self._alarms.async_on_push_change(self._push_changed))
         self._detail.on_needs_change = self._async_replan_soon
@@ -162,6 +164,19 @@ class BudgetGovernor:
         if self._replan_soon is not None:
             self._replan_soon.cancel()
             self._replan_soon = None
+
+    @callback
+    def _account_updated(self) -> None:
+        # The device list was just read: no need to read it again at once
+        # should its cadence get faster.
+        self._account_fresh = True
+        try:
+            if self._account.polled_presence_changes:
+                # A device went on- or offline and only the poll saw it.
+                self._alarms.async_push_missed("an on/offline change")
+            self.async_replan()
+        finally:
+            self._account_fresh = False
 
     @callback
     def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -213,7 +228,7 @@ class BudgetGovernor:
             < old.intervals[CadenceKey.DEVICE_LIST]
         )
         _set_interval(self._account, intervals[CadenceKey.DEVICE_LIST])
-        if faster and not self._account.rate_limit.active:
+        if faster and not self._account_fresh and not self._account.rate_limit.active:
             # Presence is wanted fresher (push no longer healthy, a larger
             # budget, fewer devices): poll now, not at the end of the old
             # interval.

@@ -365,3 +365,53 @@ async def test_floors_that_do_not_fit_raise_an_issue(
     assert _floors_issue(hass, entry) is not None
     assert await hass.config_entries.async_remove(entry.entry_id)
     assert _floors_issue(hass, entry) is None
+
+
+async def test_presence_push_missed_ends_push_health(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A device the device list finds offline, which push did not report.
+
+    Push then no longer counts as healthy: the device list returns to 60 s
+    (an account that pushes alarms only gets no relaxed presence). A pushed
+    on/offline change confirmed by the poll keeps push healthy.
+    """
+    entry = await _setup(
+        hass,
+        simulator,
+        {CONF_PUSH: True, CONF_PUSH_SECRET: SECRET, CONF_WEBHOOK_ID: WEBHOOK_ID},
+    )
+    governor = _governor(entry)
+    account = entry.runtime_data.account
+    client = await hass_client_no_auth()
+
+    async def _post(message_type: str, body: dict[str, Any], message_id: str) -> None:
+        text, headers = _signed(message_type, body, message_id)
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_ID}", data=text, headers=headers
+        )
+        assert response.status == 200
+        await hass.async_block_till_done()
+
+    # Pushed and then polled: push told first, the poll agrees.
+    simulator.set_online(LIVING_ROOM, False)
+    await _post("ys.onoffline", {"devSerial": LIVING_ROOM, "msgType": "OFFLINE"}, "m-1")
+    assert governor.push_healthy
+    assert hass.states.get(LIVING_ROOM_CONNECTIVITY).state == STATE_OFF
+    for _ in range(16):
+        await _advance(hass, freezer, 60)
+    assert governor.push_healthy
+    assert account.update_interval == timedelta(minutes=15)
+
+    # Back online, and push says nothing: the next poll finds it.
+    simulator.set_online(LIVING_ROOM, True)
+    simulator.reset_log()
+    for _ in range(16):
+        await _advance(hass, freezer, 60)
+    assert simulator.count(DEVICE_LIST_PATH) == 1
+    assert hass.states.get(LIVING_ROOM_CONNECTIVITY).state == STATE_ON
+    assert not governor.push_healthy
+    assert account.update_interval == timedelta(seconds=60)
