@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from itertools import chain
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -16,17 +15,12 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .alarm_coordinator import AlarmCoordinator
 from .api import EzvizOpenClient, TokenInfo
+from .budget import CadenceKey
 from .config_flow import base_url_for
 from .const import (
-    CONF_ACCOUNT_INTERVAL,
-    CONF_ALARM_INTERVAL,
     CONF_APP_KEY,
     CONF_APP_SECRET,
-    CONF_DETAIL_INTERVAL,
     CONF_TOKEN,
-    DEFAULT_ACCOUNT_INTERVAL,
-    DEFAULT_ALARM_INTERVAL,
-    DEFAULT_DETAIL_INTERVAL,
     DOMAIN,
     MAX_CONCURRENT_REQUESTS,
 )
@@ -44,6 +38,7 @@ from .detectors import (
     detector_device_infos,
 )
 from .entity import account_device_infos, current_identifiers
+from .governor import BudgetGovernor, asked_intervals
 from .push import async_setup_push
 from .repairs import async_delete_issues, async_update_verification_code_issues
 from .services import async_setup_services
@@ -78,6 +73,8 @@ class EzvizOpenData:
     capabilities: CapabilityStore
     rate_limit: RateLimitState
     alarms: AlarmCoordinator
+    #: Keeps the cadences to the plan that fits the request budget.
+    governor: BudgetGovernor
     #: The options the entry was set up with (a change reloads the entry).
     options: MappingProxyType[str, Any]
 
@@ -112,36 +109,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
     )
     rate_limit = RateLimitState(hass, entry.entry_id)
     capabilities = CapabilityStore(hass, entry, client)
+    # As asked; the governor stretches them if the budget is short.
+    asked = asked_intervals(entry.options)
     account = AccountCoordinator(
-        hass,
-        entry,
-        client,
-        rate_limit,
-        capabilities,
-        timedelta(
-            seconds=entry.options.get(CONF_ACCOUNT_INTERVAL, DEFAULT_ACCOUNT_INTERVAL)
-        ),
+        hass, entry, client, rate_limit, capabilities, asked[CadenceKey.DEVICE_LIST]
     )
     detail = DetailCoordinator(
-        hass,
-        entry,
-        client,
-        rate_limit,
-        account,
-        timedelta(
-            minutes=entry.options.get(CONF_DETAIL_INTERVAL, DEFAULT_DETAIL_INTERVAL)
-        ),
+        hass, entry, client, rate_limit, account, asked[CadenceKey.DETAIL]
     )
     await account.async_config_entry_first_refresh()
     alarms = AlarmCoordinator(
-        hass,
-        entry,
-        client,
-        rate_limit,
-        account,
-        timedelta(
-            seconds=entry.options.get(CONF_ALARM_INTERVAL, DEFAULT_ALARM_INTERVAL)
-        ),
+        hass, entry, client, rate_limit, account, asked[CadenceKey.ALARMS]
     )
     # What already happened (no events): the last picture of each channel.
     await alarms.async_refresh()
@@ -153,8 +131,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
         capabilities=capabilities,
         rate_limit=rate_limit,
         alarms=alarms,
+        governor=BudgetGovernor(hass, entry, account, detail, alarms),
         options=MappingProxyType(dict(entry.options)),
     )
+    entry.runtime_data.governor.async_start()
 
     @callback
     def _sync_registry() -> None:
@@ -201,9 +181,11 @@ async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: EzvizOpenConfigEntry, device: dr.DeviceEntry
 ) -> bool:
     """Allow removing a device only once it left the account."""
-    current = current_identifiers(
-        entry.runtime_data.account.data
-    ) | current_detector_identifiers(hass, entry)
+    current = (
+        current_identifiers(entry.runtime_data.account.data)
+        | current_detector_identifiers(hass, entry)
+        | {entry.entry_id}
+    )
     return not any(
         domain == DOMAIN and identifier in current
         for domain, identifier in device.identifiers
@@ -234,8 +216,11 @@ def _async_sync_device_registry(
         if parent_id is not None and device.via_device_id != parent_id:
             registry.async_update_device(device.id, via_device_id=parent_id)
 
-    current = current_identifiers(data.account.data) | current_detector_identifiers(
-        hass, entry
+    current = (
+        current_identifiers(data.account.data)
+        | current_detector_identifiers(hass, entry)
+        # The account's own device (account-wide entities).
+        | {entry.entry_id}
     )
     gone: set[str] = set()
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):

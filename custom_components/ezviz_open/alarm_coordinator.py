@@ -12,9 +12,10 @@ alarm of each channel, for its picture): no event fires for history.
 
 Requests per day: ``86400 / interval`` (180 s: 480), plus one per further
 page of 50 alarms; the count does not depend on the number of devices.
-While push delivers alarms (``PUSH_HEALTHY_FOR`` after the last verified
-push), the poll runs at most every ``PUSH_POLL_INTERVAL`` (15 min: 96 a day)
-as a safety net.
+While push is healthy (a verified message within ``PUSH_HEALTHY_FOR``, and
+no poll since found an alarm push did not deliver), the budget governor
+relaxes the poll to the table's push interval (``budget.CADENCES``, 15 min:
+96 a day), a safety net.
 """
 
 from __future__ import annotations
@@ -42,10 +43,9 @@ if TYPE_CHECKING:
 ALARM_RETENTION: Final = timedelta(days=7) - timedelta(hours=1)
 #: How long alarm ids are remembered behind the newest one (for de-duplication).
 SEEN_WINDOW: Final = timedelta(hours=1)
-#: Push counts as healthy this long after the last verified message.
+#: Push counts as healthy this long after the last verified message (of any
+#: type): an hour without one, polling takes over presence and alarms again.
 PUSH_HEALTHY_FOR: Final = timedelta(hours=1)
-#: The alarm poll's interval while push is healthy.
-PUSH_POLL_INTERVAL: Final = timedelta(minutes=15)
 #: When the first poll finds nothing, later polls start this far before it
 #: (the cloud's and Home Assistant's clocks may differ a little).
 CLOCK_MARGIN: Final = timedelta(minutes=1)
@@ -297,6 +297,7 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
         self._idless: dict[Fingerprint, int] = {}
         self._alarm_listeners: dict[AlarmTarget, list[AlarmListener]] = {}
         self._push_at: datetime | None = None
+        self._push_listeners: list[CALLBACK_TYPE] = []
 
     # -- subscriptions ---------------------------------------------------------
 
@@ -331,10 +332,40 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
     @property
     def push_healthy(self) -> bool:
         """Whether push delivered a verified message recently."""
-        return (
-            self._push_at is not None
-            and dt_util.utcnow() - self._push_at < PUSH_HEALTHY_FOR
-        )
+        expires = self.push_expires
+        return expires is not None and dt_util.utcnow() < expires
+
+    @property
+    def push_expires(self) -> datetime | None:
+        """When push stops counting as healthy without another message."""
+        if self._push_at is None:
+            return None
+        return self._push_at + PUSH_HEALTHY_FOR
+
+    @callback
+    def async_on_push_change(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``listener`` when push becomes healthy or is found wanting."""
+        self._push_listeners.append(listener)
+
+        @callback
+        def _remove() -> None:
+            self._push_listeners.remove(listener)
+
+        return _remove
+
+    @callback
+    def async_push_missed(self, what: str) -> None:
+        """Stop trusting push: a poll found what it should have delivered."""
+        if not self.push_healthy:
+            return
+        LOGGER.debug("Polling found %s push did not deliver", what)
+        self._push_at = None
+        self._push_changed()
+
+    @callback
+    def _push_changed(self) -> None:
+        for listener in list(self._push_listeners):
+            listener()
 
     async def _async_fetch(self) -> dict[AlarmTarget, AlarmEvent]:
         now = dt_util.utcnow()
@@ -354,8 +385,7 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
             alarms = await self.client.list_alarms(start=start)
             events = [AlarmEvent.from_alarm(alarm) for alarm in alarms]
             if self._async_process(events) and self.push_healthy:
-                LOGGER.debug("Polling found alarms push did not deliver")
-                self._push_at = None
+                self.async_push_missed("alarms")
             self._newest = max(
                 (e.time for e in events if e.time is not None), default=self._newest
             )
@@ -387,11 +417,7 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self.update_interval = (
-            max(self.base_interval, PUSH_POLL_INTERVAL)
-            if self.push_healthy
-            else self.base_interval
-        )
+        self.update_interval = self.base_interval
         return data
 
     # -- events ----------------------------------------------------------------
@@ -405,13 +431,10 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
     @callback
     def async_push_seen(self) -> None:
         """Record a verified push message: polling may slow down."""
+        healthy = self.push_healthy
         self._push_at = dt_util.utcnow()
-        slow = max(self.base_interval, PUSH_POLL_INTERVAL)
-        if self.update_interval is not None and self.update_interval < slow:
-            self.update_interval = slow
-            if self._listeners:
-                # The pending poll moves out too, not only the ones after it.
-                self._schedule_refresh()
+        if not healthy:
+            self._push_changed()
 
     def _is_new(self, event: AlarmEvent) -> bool:
         """Whether an alarm was not seen before (by id; by fingerprint without).

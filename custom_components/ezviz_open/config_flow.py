@@ -8,6 +8,7 @@ so that setting it up does not mint another one (each costs quota).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components import webhook
@@ -43,37 +44,36 @@ from .api.errors import (
     EzvizError,
     EzvizRateLimitError,
 )
+from .budget import CADENCES
 from .const import (
+    BUDGET_PERIODS,
     CONF_ACCOUNT_INTERVAL,
     CONF_ALARM_HOLD,
     CONF_ALARM_INTERVAL,
     CONF_APP_KEY,
     CONF_APP_SECRET,
+    CONF_BUDGET_PERIOD,
+    CONF_BUDGET_RESERVE,
     CONF_DETAIL_INTERVAL,
     CONF_PUSH,
     CONF_PUSH_SECRET,
     CONF_REGION,
+    CONF_REQUEST_BUDGET,
     CONF_STREAM_PROTOCOL,
     CONF_STREAM_QUALITY,
     CONF_TOKEN,
     CONF_VERIFICATION_CODES,
     CONF_WEBHOOK_ID,
-    DEFAULT_ACCOUNT_INTERVAL,
     DEFAULT_ALARM_HOLD,
-    DEFAULT_ALARM_INTERVAL,
-    DEFAULT_DETAIL_INTERVAL,
+    DEFAULT_BUDGET_PERIOD,
+    DEFAULT_BUDGET_RESERVE,
+    DEFAULT_REQUEST_BUDGET,
     DEFAULT_STREAM_PROTOCOL,
     DEFAULT_STREAM_QUALITY,
     DOMAIN,
     LOGGER,
-    MAX_ACCOUNT_INTERVAL,
     MAX_ALARM_HOLD,
-    MAX_ALARM_INTERVAL,
-    MAX_DETAIL_INTERVAL,
-    MIN_ACCOUNT_INTERVAL,
     MIN_ALARM_HOLD,
-    MIN_ALARM_INTERVAL,
-    MIN_DETAIL_INTERVAL,
     REGION_CUSTOM,
     REGION_GLOBAL,
     REGION_URLS,
@@ -81,6 +81,7 @@ from .const import (
     STREAM_PROTOCOLS,
     STREAM_QUALITIES,
 )
+from .governor import OPTION_CADENCES
 from .helpers import async_save_options
 from .push import webhook_url
 
@@ -131,6 +132,30 @@ def _whole_number(minimum: int, maximum: int, unit: str) -> NumberSelector:
             mode=NumberSelectorMode.BOX,
         )
     )
+
+
+#: The request budget's range: any application's quota, a day's or a month's.
+MIN_REQUEST_BUDGET = 100
+MAX_REQUEST_BUDGET = 100_000_000
+#: At most this share of the budget is kept for what the user does.
+MAX_BUDGET_RESERVE = 90
+
+
+#: The unit each cadence option is entered in, as shown.
+_UNITS = {timedelta(seconds=1): "s", timedelta(minutes=1): "min"}
+
+
+def _cadence_fields() -> dict[vol.Required, NumberSelector]:
+    """Return the cadence options' fields: defaults and ranges from the table."""
+    fields: dict[vol.Required, NumberSelector] = {}
+    for option, key in OPTION_CADENCES.items():
+        cadence = CADENCES[key]
+        unit = cadence.option_unit
+        assert unit is not None
+        fields[vol.Required(option, default=cadence.default // unit)] = _whole_number(
+            cadence.minimum // unit, cadence.maximum // unit, _UNITS[unit]
+        )
+    return fields
 
 
 class EzvizOpenConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -331,6 +356,9 @@ class EzvizOpenOptionsFlow(OptionsFlow):
                 CONF_ACCOUNT_INTERVAL: int(user_input[CONF_ACCOUNT_INTERVAL]),
                 CONF_DETAIL_INTERVAL: int(user_input[CONF_DETAIL_INTERVAL]),
                 CONF_ALARM_INTERVAL: int(user_input[CONF_ALARM_INTERVAL]),
+                CONF_REQUEST_BUDGET: int(user_input[CONF_REQUEST_BUDGET]),
+                CONF_BUDGET_PERIOD: user_input[CONF_BUDGET_PERIOD],
+                CONF_BUDGET_RESERVE: int(user_input[CONF_BUDGET_RESERVE]),
                 CONF_ALARM_HOLD: int(user_input[CONF_ALARM_HOLD]),
                 CONF_STREAM_PROTOCOL: user_input[CONF_STREAM_PROTOCOL],
                 CONF_STREAM_QUALITY: user_input[CONF_STREAM_QUALITY],
@@ -345,15 +373,21 @@ class EzvizOpenOptionsFlow(OptionsFlow):
 
         schema = vol.Schema(
             {
+                **_cadence_fields(),
                 vol.Required(
-                    CONF_ACCOUNT_INTERVAL, default=DEFAULT_ACCOUNT_INTERVAL
-                ): _whole_number(MIN_ACCOUNT_INTERVAL, MAX_ACCOUNT_INTERVAL, "s"),
+                    CONF_REQUEST_BUDGET, default=DEFAULT_REQUEST_BUDGET
+                ): _whole_number(MIN_REQUEST_BUDGET, MAX_REQUEST_BUDGET, "calls"),
                 vol.Required(
-                    CONF_DETAIL_INTERVAL, default=DEFAULT_DETAIL_INTERVAL
-                ): _whole_number(MIN_DETAIL_INTERVAL, MAX_DETAIL_INTERVAL, "min"),
+                    CONF_BUDGET_PERIOD, default=DEFAULT_BUDGET_PERIOD
+                ): SelectSelector(
+                    SelectSelectorConfig(
+                        options=list(BUDGET_PERIODS),
+                        translation_key=CONF_BUDGET_PERIOD,
+                    )
+                ),
                 vol.Required(
-                    CONF_ALARM_INTERVAL, default=DEFAULT_ALARM_INTERVAL
-                ): _whole_number(MIN_ALARM_INTERVAL, MAX_ALARM_INTERVAL, "s"),
+                    CONF_BUDGET_RESERVE, default=DEFAULT_BUDGET_RESERVE
+                ): _whole_number(0, MAX_BUDGET_RESERVE, "%"),
                 vol.Required(
                     CONF_ALARM_HOLD, default=DEFAULT_ALARM_HOLD
                 ): _whole_number(MIN_ALARM_HOLD, MAX_ALARM_HOLD, "s"),

@@ -40,13 +40,7 @@ QUALITY_HD: Final = "hd"
 QUALITY_SMOOTH: Final = "smooth"
 STREAM_QUALITIES: Final = (QUALITY_HD, QUALITY_SMOOTH)
 
-# Cadences; see coordinator.py for what each costs in requests per day.
-DEFAULT_ACCOUNT_INTERVAL: Final = 60  # seconds
-MIN_ACCOUNT_INTERVAL: Final = 30
-MAX_ACCOUNT_INTERVAL: Final = 3600
-DEFAULT_DETAIL_INTERVAL: Final = 60  # minutes
-MIN_DETAIL_INTERVAL: Final = 10
-MAX_DETAIL_INTERVAL: Final = 24 * 60
+# Cadences, their option ranges and floors: budget.CADENCES.
 #: FLV: one address request an hour of viewing, not one per session (README).
 DEFAULT_STREAM_PROTOCOL: Final = PROTOCOL_FLV
 DEFAULT_STREAM_QUALITY: Final = QUALITY_HD
@@ -56,11 +50,6 @@ DEFAULT_STREAM_QUALITY: Final = QUALITY_HD
 #: request take about 0.13 of the time one at a time would (4 could not get
 #: below 0.25). The number of requests is the same either way.
 MAX_CONCURRENT_REQUESTS: Final = 8
-
-#: The camera list (channel names, NVR channel state, cover pictures) changes
-#: rarely; it is read again at most this often unless the device list shows a
-#: change (a device added, removed, renamed, going on/offline, new firmware).
-CAMERA_LIST_MAX_AGE: Final = timedelta(hours=1)
 
 #: While the cloud refuses calls for rate or quota (10029 / 10007), each
 #: cadence waits at least this long, doubling up to the maximum.
@@ -90,9 +79,6 @@ ISSUE_DETECTOR_RENAME_FAILED: Final = "detector_rename_failed"
 # Alarms (see alarm_coordinator.py for what the cadence costs)
 CONF_ALARM_INTERVAL: Final = "alarm_interval"
 CONF_ALARM_HOLD: Final = "alarm_hold"
-DEFAULT_ALARM_INTERVAL: Final = 180  # seconds: 480 requests a day
-MIN_ALARM_INTERVAL: Final = 30
-MAX_ALARM_INTERVAL: Final = 3600
 #: How long a motion or doorbell sensor stays on after its alarm.
 DEFAULT_ALARM_HOLD: Final = 30  # seconds
 MIN_ALARM_HOLD: Final = 5
@@ -103,6 +89,7 @@ MAX_ALARM_HOLD: Final = 3600
 CONF_REQUEST_BUDGET: Final = "request_budget"
 CONF_BUDGET_PERIOD: Final = "budget_period"
 CONF_BUDGET_RESERVE: Final = "budget_reserve"
+ISSUE_BUDGET_FLOORS: Final = "budget_floors"
 PERIOD_DAY: Final = "day"
 PERIOD_MONTH: Final = "month"
 BUDGET_PERIODS: Final = (PERIOD_DAY, PERIOD_MONTH)

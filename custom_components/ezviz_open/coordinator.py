@@ -2,6 +2,9 @@
 
 The cloud meters every call per application (10007 daily quota, 10029
 frequency limit), so what is read, and how often, is chosen by what it costs.
+The intervals below are the defaults (``budget.CADENCES``); the budget
+governor (``governor.py``) sets each cadence's interval, and the camera
+list's maximum age, to the plan that fits the request budget.
 
 Account cadence (``AccountCoordinator``, default every 60 s)
     ``device/list``: one request per 50 devices. It carries online state,
@@ -9,8 +12,8 @@ Account cadence (``AccountCoordinator``, default every 60 s)
     whole account, so online state and arming are fresh within a minute.
     ``camera/list`` (channels, NVR channel state, cover pictures) changes
     rarely: it is read only when the device list shows a change (a device
-    added, removed, renamed, re-encrypted or upgraded) and otherwise at most
-    once an hour, one request per 50 channels.
+    added, removed, renamed, re-encrypted or upgraded) and otherwise once an
+    hour (``camera_list_max_age``), one request per 50 channels.
 
 Capabilities (``CapabilityStore``)
     ``device/capacity``, one request per device, only for a device seen for
@@ -89,8 +92,8 @@ from .api.errors import (
     EzvizRateLimitError,
 )
 from .api.system import DeviceCapabilities, Probe, UpgradeState, UpgradeStatus
+from .budget import CADENCES, CadenceKey
 from .const import (
-    CAMERA_LIST_MAX_AGE,
     DOMAIN,
     ISSUE_RATE_LIMITED,
     LOGGER,
@@ -285,10 +288,24 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
             hass, entry, client, rate_limit, name="EZVIZ account", interval=interval
         )
         self.capabilities = capabilities
+        #: Devices whose online state the last poll changed (not a push):
+        #: while push is healthy, one means push missed it (``governor.py``).
+        self.polled_presence_changes: frozenset[str] = frozenset()
+        #: The camera list is read again at least this often (the budget
+        #: governor stretches it when the budget is short).
+        self.camera_list_max_age = CADENCES[CadenceKey.CAMERA_LIST].default
 
     async def _async_fetch(self) -> AccountData:
         previous = self.data
+        self.polled_presence_changes = frozenset()
         devices = {device.serial: device for device in await self.client.list_devices()}
+        if previous is not None:
+            self.polled_presence_changes = frozenset(
+                serial
+                for serial, device in devices.items()
+                if serial in previous.devices
+                and device.online != previous.devices[serial].online
+            )
         now = dt_util.utcnow()
         if previous is None or self._cameras_stale(previous, devices, now):
             cameras: dict[str, list[Camera]] = {}
@@ -302,13 +319,12 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
         await self.capabilities.async_ensure(data)
         return data
 
-    @staticmethod
     def _cameras_stale(
-        previous: AccountData, devices: dict[str, Device], now: datetime
+        self, previous: AccountData, devices: dict[str, Device], now: datetime
     ) -> bool:
         if previous.cameras_read is None:
             return True
-        if now - previous.cameras_read >= CAMERA_LIST_MAX_AGE:
+        if now - previous.cameras_read >= self.camera_list_max_age:
             return True
         if devices.keys() != previous.devices.keys():
             return True
@@ -332,6 +348,7 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
             return
         devices = {**self.data.devices, serial: replace(device, **changes)}
         self.data = replace(self.data, devices=devices)
+        self.polled_presence_changes = frozenset()
         self.async_update_listeners()
 
     def encryptable_devices(self) -> dict[str, str]:
@@ -596,18 +613,24 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         self._unsupported: set[DetailKey] = set()
         self._read_at: dict[DetailKey, datetime] = {}
         self._upgrades: dict[str, CALLBACK_TYPE] = {}
+        #: Called when what entities read changes (the budget plans again).
+        self.on_needs_change: Callable[[], None] | None = None
 
     @callback
     def async_register(self, serial: str, topic: DetailTopic[Any]) -> CALLBACK_TYPE:
         """Record that an entity reads ``topic`` of ``serial``; return the undo."""
         key: DetailKey = (serial, topic)
         self._needs[key] += 1
+        if self._needs[key] == 1 and self.on_needs_change is not None:
+            self.on_needs_change()
 
         @callback
         def _unregister() -> None:
             self._needs[key] -= 1
             if self._needs[key] <= 0:
                 del self._needs[key]
+                if self.on_needs_change is not None:
+                    self.on_needs_change()
 
         return _unregister
 

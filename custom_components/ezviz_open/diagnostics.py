@@ -64,6 +64,7 @@ async def async_get_config_entry_diagnostics(
             "options": async_redact_data(dict(entry.options), TO_REDACT),
         },
         "rate_limited": data.rate_limit.active,
+        "budget": data.governor.as_dict(),
         "account": {
             "devices": [
                 async_redact_data(device.raw, TO_REDACT)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.system import DeviceCapabilities
@@ -76,6 +76,16 @@ def device_info(
         manufacturer=MANUFACTURER,
         name=(camera.name if camera else None) or f"{serial} {channel}",
         serial_number=camera.ipc_serial if camera else None,
+    )
+
+
+def service_device_info(entry: EzvizOpenConfigEntry) -> DeviceInfo:
+    """Describe the account itself: the device of account-wide entities."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry.entry_id)},
+        manufacturer=MANUFACTURER,
+        name=entry.title,
+        entry_type=DeviceEntryType.SERVICE,
     )
 
 

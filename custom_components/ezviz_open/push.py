@@ -7,13 +7,15 @@ same call: both kinds it knows are cheap (only a device coming back online
 costs requests, for its own detail, after the answer).
 
 - ``ys.alarm`` goes into the alarm cadence's event path, which de-duplicates
-  it against polling (one event whichever sees the alarm first) and slows
-  the alarm poll down while push delivers.
+  it against polling (one event whichever sees the alarm first).
 - ``ys.onoffline`` flips the device's online flag in the account data at
   once; the next account poll confirms it. A device that comes back online
   also has its per-device detail read again at once (one request per topic
   its entities read, that device only), so entities that had no state yet
   (a device offline since setup) do not wait for the next detail round.
+
+Every verified message keeps push healthy (``governor.py``): while it is,
+the device list and the alarm poll relax to their push intervals.
 
 A message id seen recently is answered again but not handled twice (the
 cloud retries when an answer was lost). Neither the secret nor a signature
@@ -126,6 +128,8 @@ class PushReceiver:
 
     @callback
     def _dispatch(self, hass: HomeAssistant, message: WebhookMessage) -> None:
+        # Any verified message shows that push works (see governor.py).
+        self._entry.runtime_data.alarms.async_push_seen()
         kind = message.message_type or message.header.type
         if kind == MESSAGE_TYPE_ALARM:
             alarm = alarm_of(message)

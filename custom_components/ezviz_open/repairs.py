@@ -5,7 +5,8 @@ options cannot stream: an issue says so, and its fix asks for the code and
 stores it in the options (which reloads the entry and clears the issue).
 
 The rate-limit issue is raised and cleared by ``RateLimitState``
-(``coordinator.py``), a refused detector rename by ``detectors.py``; every
+(``coordinator.py``), the budget-floors issue by ``BudgetGovernor``
+(``governor.py``), a refused detector rename by ``detectors.py``; every
 issue of an entry goes when the entry is removed (``async_delete_issues``).
 """
 
@@ -26,6 +27,7 @@ import voluptuous as vol
 from .const import (
     CONF_VERIFICATION_CODES,
     DOMAIN,
+    ISSUE_BUDGET_FLOORS,
     ISSUE_RATE_LIMITED,
     ISSUE_VERIFICATION_CODE,
 )
@@ -86,12 +88,16 @@ def async_delete_issues(
     """Delete the issues of an entry.
 
     On removal, all of them. On unload (``keep_renames``), those whose cause
-    the next setup looks at again: the verification codes at once, the rate
-    limit at the next refused call. A detector rename the hub refused is no
+    the next setup looks at again: the verification codes and the budget at
+    once, the rate limit at the next refused call. A detector rename the hub refused is no
     state that a setup reads, so its issue stays until a rename goes through,
     the detector leaves, or the entry is removed.
     """
-    prefixes: tuple[str, ...] = (_prefix(entry_id), f"{ISSUE_RATE_LIMITED}_{entry_id}")
+    prefixes: tuple[str, ...] = (
+        _prefix(entry_id),
+        f"{ISSUE_RATE_LIMITED}_{entry_id}",
+        f"{ISSUE_BUDGET_FLOORS}_{entry_id}",
+    )
     if not keep_renames:
         prefixes += (f"detector_rename_{entry_id}_",)
     for domain, issue_id in list(ir.async_get(hass).issues):

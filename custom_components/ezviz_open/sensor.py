@@ -5,6 +5,10 @@ request per device serves for every entity of that device that needs it.
 Wi-Fi signal (``device/info``) and storage capacity (``format/status``) cost
 a request each per device and round, so they are disabled by default; the
 firmware version comes with the device list and costs nothing.
+
+*Projected cloud requests* belongs to the account itself (a service device):
+what the cadences will request in the budget's period as planned now
+(``governor.py``), with the budget and the planned intervals as attributes.
 """
 
 from __future__ import annotations
@@ -21,7 +25,12 @@ from homeassistant.components.sensor import (
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfInformation
 
 from .api.devices import CloudStorageStatus, DiskState
-from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
+from .entity import (
+    EzvizDetailEntity,
+    EzvizEntity,
+    async_setup_device_entities,
+    service_device_info,
+)
 from .helpers import is_battery_camera
 from .topics import TOPIC_INFO, TOPIC_STATUS, TOPIC_STORAGE
 
@@ -195,6 +204,7 @@ async def async_setup_entry(
         return entities
 
     async_setup_device_entities(entry, async_add_entities, _entities)
+    async_add_entities([EzvizProjectedRequestsSensor(entry)])
 
 
 class EzvizDetailSensor[T](EzvizDetailEntity[T], SensorEntity):
@@ -240,3 +250,39 @@ class EzvizDeviceSensor(EzvizEntity, SensorEntity):
         """The value from the device as last listed."""
         device = self.device
         return None if device is None else self.entity_description.value_fn(device)
+
+
+class EzvizProjectedRequestsSensor(SensorEntity):
+    """Requests the cadences will make in the budget's period, as planned now."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    _attr_translation_key = "projected_requests"
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_native_unit_of_measurement = "requests"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    def __init__(self, entry: EzvizOpenConfigEntry) -> None:
+        """Attach the sensor to the account's own device."""
+        self._governor = entry.runtime_data.governor
+        self._attr_unique_id = f"{entry.entry_id}_projected_requests"
+        self._attr_device_info = service_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the plan."""
+        self.async_on_remove(
+            self._governor.async_add_listener(self.async_write_ha_state)
+        )
+
+    @property
+    def native_value(self) -> int | None:
+        """Projected polling requests in the current period."""
+        plan = self._governor.plan
+        return None if plan is None else plan.projected
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The budget, whether the plan fits and the planned intervals."""
+        attributes = self._governor.as_dict()
+        attributes.pop("projected")
+        return attributes

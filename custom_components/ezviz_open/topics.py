@@ -11,13 +11,14 @@ declaration here; nothing else in the coordinator names it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 
 from .api.device_config import SwitchType
+from .budget import CADENCES, CadenceKey
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from datetime import timedelta
 
     from .api import EzvizOpenClient
     from .api.detectors import Detector
@@ -106,7 +107,7 @@ TOPIC_STORAGE: Final[DetailTopic[list[StorageMedium]]] = DetailTopic(
 TOPIC_VERSION: Final[DetailTopic[DeviceVersion]] = DetailTopic(
     "version",
     lambda client, serial: client.get_device_version(serial),
-    max_age=timedelta(hours=24),
+    max_age=CADENCES[CadenceKey.FIRMWARE].default,
     stale_fn=_new_firmware,
 )
 #: The detectors of an A1-type hub (``detector/list``, see ``detectors.py``).

@@ -22,9 +22,10 @@ from .stream import measure_stream
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 #: Largest first: with ``-n 2`` the longest runs start at once.
-FLEETS = ("120", "50", "10", "1", "demo")
+FLEETS = ("250", "120", "50", "10", "1", "demo")
 #: Entities write their state while a day runs (slower; same requests).
 FAITHFUL = os.environ.get("EZVIZ_BENCH_FAITHFUL") == "1"
 #: Options beyond the defaults, for the README's table (fleet, account s, detail min).
@@ -54,6 +55,21 @@ async def test_day(
 ) -> None:
     """1, 2: a simulated day at default options."""
     _save(request, await measure_day(hass, freezer, fleet, faithful=FAITHFUL))
+
+
+async def test_day_push(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    request: pytest.FixtureRequest,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """1: ten devices at default options while push is healthy."""
+    _save(
+        request,
+        await measure_day(
+            hass, freezer, "10", faithful=FAITHFUL, push=hass_client_no_auth
+        ),
+    )
 
 
 @pytest.mark.parametrize(("fleet", "account", "detail"), VARIANTS)

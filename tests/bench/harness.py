@@ -3,8 +3,8 @@
 Each measurement sets up the real integration (a config entry, every
 platform) against a simulator holding the fleet it is given, measures, and
 removes the entry again, so several can run one after another in one
-``hass``. Simulated time moves with the ``freezer`` fixture in steps of the
-smallest cadence; requests are counted from the simulator's request log.
+``hass``. Simulated time moves with the ``freezer`` fixture in steps that
+divide the planned cadences; requests are counted from the simulator's request log.
 Wall times are real (``freezegun``'s saved ``perf_counter``).
 
 The results are plain JSON-ready dicts; ``tests.bench.report`` turns them
@@ -34,14 +34,16 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.ezviz_open.api.system import PROBE_READS
+from custom_components.ezviz_open.budget import CADENCES, CadenceKey, Plan
 from custom_components.ezviz_open.const import (
     CONF_ACCOUNT_INTERVAL,
     CONF_APP_KEY,
     CONF_APP_SECRET,
     CONF_DETAIL_INTERVAL,
+    CONF_PUSH,
+    CONF_PUSH_SECRET,
     CONF_REGION,
-    DEFAULT_ACCOUNT_INTERVAL,
-    DEFAULT_DETAIL_INTERVAL,
+    CONF_WEBHOOK_ID,
     DOMAIN,
     REGION_CUSTOM,
 )
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
 
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
     from custom_components.ezviz_open import EzvizOpenData
     from simulator.app import RecordedRequest
@@ -71,11 +74,19 @@ def fleet_for(label: str) -> Fleet:
     return "demo" if label == "demo" else generate_fleet(int(label), seed=0)
 
 
+#: Push as the bench configures it: signed, on a webhook of the test server.
+PUSH_SECRET = "bench-push-secret"
+PUSH_WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
+#: With push, a message arrives this often (alternately an alarm and a
+#: device going offline or coming back), well within push health's window.
+PUSH_EVERY = timedelta(minutes=30)
+
+
 def options_for(
     account_interval: int | None, detail_interval: int | None
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Return entry options; None keeps the default."""
-    options: dict[str, int] = {}
+    options: dict[str, Any] = {}
     if account_interval is not None:
         options[CONF_ACCOUNT_INTERVAL] = account_interval
     if detail_interval is not None:
@@ -176,7 +187,7 @@ class Bench:
 
 @asynccontextmanager
 async def bench(
-    hass: HomeAssistant, fleet: Fleet, *, options: dict[str, int] | None = None
+    hass: HomeAssistant, fleet: Fleet, *, options: dict[str, Any] | None = None
 ) -> AsyncIterator[Bench]:
     """A running simulator and a (not yet set up) entry of its account."""
     sim = Simulator(fleet=fleet)
@@ -237,27 +248,55 @@ async def measure_day(
     detail_interval: int | None = None,
     hours: float = 24.0,
     faithful: bool = False,
+    push: ClientSessionGenerator | None = None,
 ) -> dict[str, Any]:
     """Requests per simulated day, by endpoint and cadence, and per refresh.
 
-    Time moves in steps of the smallest cadence (the account interval).
-    With fewer than 24 hours the counts are scaled up to a day, except the
-    daily firmware-version round, counted as the one read at setup.
+    Time moves in steps that divide every planned interval (their greatest
+    common divisor, at least ``MIN_STEP_S``: a cadence whose interval is no
+    multiple of the step runs up to a step late). With fewer than 24 hours the counts are scaled up to a day,
+    except the daily firmware-version round, counted as the one read at
+    setup.
+
+    With ``push`` (``hass_client_no_auth``: a client of Home Assistant's HTTP
+    server, made once the entry is set up, as the server's routes are then
+    frozen), push is configured and the simulator pushes a signed message every
+    ``PUSH_EVERY`` from setup on: alternately an alarm and a device going
+    offline or coming back online. Whether the account data shows each
+    on/offline change at once is recorded (``presence_at_once``).
 
     Unless ``faithful``, entities do not write their state while the day
     runs: writing sends no request, and at 120 devices (some 2,000 entities
     written every minute) it is two thirds of the harness's time.
     """
     started = wall()
-    account_s = account_interval or DEFAULT_ACCOUNT_INTERVAL
-    detail_min = detail_interval or DEFAULT_DETAIL_INTERVAL
-    step = min(account_s, detail_min * 60)
-    async with bench(
-        hass, fleet_for(label), options=options_for(account_interval, detail_interval)
-    ) as b:
+    account_s = account_interval or int(
+        CADENCES[CadenceKey.DEVICE_LIST].default.total_seconds()
+    )
+    detail_min = detail_interval or int(
+        CADENCES[CadenceKey.DETAIL].default.total_seconds() // 60
+    )
+    options = options_for(account_interval, detail_interval)
+    if push is not None:
+        options |= {
+            CONF_PUSH: True,
+            CONF_PUSH_SECRET: PUSH_SECRET,
+            CONF_WEBHOOK_ID: PUSH_WEBHOOK_ID,
+        }
+    async with bench(hass, fleet_for(label), options=options) as b:
         await b.async_setup()
         setup_requests = b.new_requests()
         setup_end = b.sim.now()
+        pusher = None
+        if push is not None:
+            client = await push()
+            b.sim.push.configure(
+                str(client.make_url(f"/api/webhook/{PUSH_WEBHOOK_ID}")),
+                secret=PUSH_SECRET,
+            )
+            pusher = _Pusher(b)
+            await pusher.async_send()
+        step = _step(b.runtime.governor.plan)
         day: list[RecordedRequest] = []
         refreshes: Counter[str] = Counter()
         requests: Counter[str] = Counter()
@@ -268,8 +307,13 @@ async def measure_day(
             else patch.object(Entity, "_async_write_ha_state", _no_write)
         )
         with quiet:
+            elapsed, next_push = 0, PUSH_EVERY.seconds
             for _ in range(round(hours * 3600 / step)):
                 await advance(hass, freezer, step)
+                elapsed += step
+                if pusher is not None and elapsed >= next_push:
+                    await pusher.async_send()
+                    next_push += PUSH_EVERY.seconds
                 new = b.new_requests()
                 day.extend(new)
                 per_cadence = Counter(cadence_of(r.path) for r in new)
@@ -315,7 +359,7 @@ async def measure_day(
             # Answered reads only: a refusal brings no state.
             if cadence_of(r.path) == CADENCE_DETAIL and r.code == 200:
                 detail_times[key].append(r.time)
-        return {
+        result: dict[str, Any] = {
             "kind": "day",
             "fleet": label,
             "devices": b.devices(),
@@ -363,8 +407,69 @@ async def measure_day(
                 ),
                 "detail_keys": len(detail_times),
             },
+            # The governor's plan at the end of the day: the effective cadences.
+            "plan": b.runtime.governor.as_dict(),
             "wall_s": round(wall() - started, 2),
         }
+        if pusher is not None:
+            result["variant"] = "push"
+            result["push"] = {
+                "every_s": PUSH_EVERY.seconds,
+                "sent": len(b.sim.push.sent),
+                "delivered": sum(1 for sent in b.sim.push.sent if sent.delivered),
+                "presence_changes": len(pusher.shown),
+                "presence_at_once": sum(pusher.shown),
+            }
+        return result
+
+
+#: The shortest step of simulated time a day moves in.
+MIN_STEP_S = 10
+
+
+def _step(plan: Plan | None) -> int:
+    """Seconds per step: the greatest common divisor of the planned intervals."""
+    assert plan is not None
+    seconds = [
+        int(plan.intervals[key].total_seconds())
+        for key in (
+            CadenceKey.DEVICE_LIST,
+            CadenceKey.CAMERA_LIST,
+            CadenceKey.ALARMS,
+            CadenceKey.DETAIL,
+        )
+    ]
+    return max(MIN_STEP_S, math.gcd(*seconds))
+
+
+class _Pusher:
+    """Pushes an alarm and an on/offline change in turn, as the cloud would."""
+
+    def __init__(self, b: Bench) -> None:
+        self._b = b
+        devices = b.sim.state.devices.values()
+        cameras = [d.serial for d in devices if d.online and len(d.channels) == 1]
+        self._alarm_serial = cameras[0]
+        self._presence_serial = cameras[-1]
+        self._turn = 0
+        #: For each on/offline push: whether the account data showed it at
+        #: once (before any poll).
+        self.shown: list[bool] = []
+
+    async def async_send(self) -> None:
+        b = self._b
+        self._turn += 1
+        if self._turn % 2:
+            sent = await b.sim.push.alarm(self._alarm_serial, 10002)
+        else:
+            serial = self._presence_serial
+            online = not b.sim.state.devices[serial].online
+            sent = await b.sim.push.onoffline(serial, online)
+            await b.hass.async_block_till_done(wait_background_tasks=True)
+            shown = b.runtime.account.data.devices[serial].online
+            self.shown.append(shown == online)
+        assert sent.delivered, sent
+        await b.hass.async_block_till_done(wait_background_tasks=True)
 
 
 # -- 3: what one user command costs ------------------------------------------------

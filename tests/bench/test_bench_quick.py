@@ -1,7 +1,7 @@
 """The quick benchmark (``scripts/bench --quick``), part of the test suite.
 
 Fleets of 1 and 10 devices through six simulated hours (scaled up to a
-day), every user command on the demo fleet, and one detail refresh of 20
+day), 10 devices again with healthy push, every user command on the demo fleet, and one detail refresh of 20
 devices with 50 ms latency per request: the same measurements and targets
 as the full benchmark, in well under a minute. With ``$EZVIZ_BENCH_DIR`` set each test
 also writes its measurements there (``scripts/bench --quick`` reads them).
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 
 def _check(name: str, results: Sequence[dict[str, Any]]) -> None:
@@ -41,18 +42,31 @@ def _check(name: str, results: Sequence[dict[str, Any]]) -> None:
 
 
 async def test_quick_day_and_commands(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
-    """Requests per day for 1 and 10 devices, and per user command."""
+    """Requests per day for 1 and 10 devices (with and without push), per command."""
     results = [
         await measure_day(hass, freezer, "1", hours=QUICK_HOURS),
         await measure_day(hass, freezer, "10", hours=QUICK_HOURS),
+        await measure_day(
+            hass,
+            freezer,
+            "10",
+            hours=QUICK_HOURS,
+            push=hass_client_no_auth,
+        ),
         await measure_commands(hass, freezer),
     ]
     _check("day_and_commands", results)
-    ten = results[1]
-    assert ten["devices"] == 10
+    ten, pushed = results[1], results[2]
+    assert ten["devices"] == pushed["devices"] == 10
     assert ten["per_refresh"]["account"]["max"] == 1
+    assert pushed["variant"] == "push"
+    assert pushed["plan"]["push_healthy"]
+    assert pushed["push"]["delivered"] == pushed["push"]["sent"] > 0
+    assert pushed["per_day"]["total"] < ten["per_day"]["total"]
 
 
 async def test_quick_concurrency(hass: HomeAssistant) -> None:

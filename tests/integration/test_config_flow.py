@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_URL
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 
 from custom_components import ezviz_open
+from custom_components.ezviz_open.budget import CADENCES, CadenceKey
 from custom_components.ezviz_open.const import (
     CONF_ACCOUNT_INTERVAL,
     CONF_APP_KEY,
     CONF_APP_SECRET,
+    CONF_BUDGET_PERIOD,
+    CONF_BUDGET_RESERVE,
     CONF_DETAIL_INTERVAL,
     CONF_REGION,
+    CONF_REQUEST_BUDGET,
     CONF_STREAM_PROTOCOL,
     CONF_STREAM_QUALITY,
     CONF_TOKEN,
     CONF_VERIFICATION_CODES,
     DOMAIN,
+    PERIOD_MONTH,
     REGION_CHINA,
     REGION_CUSTOM,
     REGION_GLOBAL,
@@ -357,6 +363,9 @@ async def test_options(
             "alarm_hold": 45,
             CONF_STREAM_PROTOCOL: "rtmp",
             CONF_STREAM_QUALITY: "smooth",
+            CONF_REQUEST_BUDGET: 250_000,
+            CONF_BUDGET_PERIOD: PERIOD_MONTH,
+            CONF_BUDGET_RESERVE: 10,
         },
     )
     assert result["step_id"] == "verification_codes"
@@ -373,12 +382,52 @@ async def test_options(
         "alarm_hold": 45,
         CONF_STREAM_PROTOCOL: "rtmp",
         CONF_STREAM_QUALITY: "smooth",
+        CONF_REQUEST_BUDGET: 250_000,
+        CONF_BUDGET_PERIOD: PERIOD_MONTH,
+        CONF_BUDGET_RESERVE: 10,
         CONF_VERIFICATION_CODES: {"C8C000006": "ABCDEF"},
     }
     await hass.async_block_till_done(wait_background_tasks=True)
-    # The entry was reloaded with the new cadence.
+    # The entry was reloaded with the new cadence and budget.
     assert entry.runtime_data.account.update_interval.total_seconds() == 120
     assert entry.runtime_data.alarms.update_interval.total_seconds() == 300
+    governor = entry.runtime_data.governor
+    assert (governor.budget, governor.period, governor.reserve) == (
+        250_000,
+        PERIOD_MONTH,
+        10,
+    )
+    assert governor.plan is not None
+    assert governor.plan.allowance == 225_000
+    assert governor.plan.period == timedelta(days=31)
+
+
+async def test_options_ranges_come_from_the_cadence_table(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Each cadence option's default and range are the table's; budget defaults."""
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    fields = {str(key): key for key in result["data_schema"].schema}
+    for option, key, unit in (
+        (CONF_ACCOUNT_INTERVAL, CadenceKey.DEVICE_LIST, timedelta(seconds=1)),
+        (CONF_DETAIL_INTERVAL, CadenceKey.DETAIL, timedelta(minutes=1)),
+        ("alarm_interval", CadenceKey.ALARMS, timedelta(seconds=1)),
+    ):
+        cadence = CADENCES[key]
+        config = result["data_schema"].schema[fields[option]].config
+        assert fields[option].default() == cadence.default / unit
+        assert (config["min"], config["max"]) == (
+            cadence.minimum / unit,
+            cadence.maximum / unit,
+        )
+    assert fields[CONF_REQUEST_BUDGET].default() == 10_000
+    assert fields[CONF_BUDGET_PERIOD].default() == "day"
+    assert fields[CONF_BUDGET_RESERVE].default() == 20
+    # Out of range: refused by the form.
+    with pytest.raises(InvalidData):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_ACCOUNT_INTERVAL: 10}
+        )
 
 
 async def test_each_flow_reloads_once(

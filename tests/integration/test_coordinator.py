@@ -203,6 +203,10 @@ async def test_offline_device_every_entity(
     after = _states_by_device(hass, init_integration)
     assert_offline(after.pop(serial))
     before.pop(serial)
+    # The account's own sensor follows the plan, which counts online devices.
+    projected = "sensor.ezviz_open_platform_projected_cloud_requests"
+    assert after.pop(init_integration.entry_id).keys() == {projected}
+    before.pop(init_integration.entry_id)
     assert after == before
 
 
