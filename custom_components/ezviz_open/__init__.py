@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryError,
+    ConfigEntryNotReady,
+)
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
@@ -43,10 +48,11 @@ from .detectors import (
     current_detector_identifiers,
     detector_device_infos,
 )
-from .entity import account_device_infos, current_identifiers
+from .entity import account_device_infos, account_identifier, current_identifiers
 from .push import async_setup_push
 from .repairs import async_delete_issues, async_update_verification_code_issues
 from .services import async_setup_services
+from .usage import RequestCounter, async_remove_usage_store
 
 if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
@@ -78,6 +84,8 @@ class EzvizOpenData:
     capabilities: CapabilityStore
     rate_limit: RateLimitState
     alarms: AlarmCoordinator
+    #: Requests sent this budget period, by kind.
+    usage: RequestCounter
     #: The options the entry was set up with (a change reloads the entry).
     options: MappingProxyType[str, Any]
 
@@ -101,6 +109,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
             entry, data={**entry.data, CONF_TOKEN: token.as_dict()}
         )
 
+    usage = RequestCounter(hass, entry.entry_id, entry.options)
+    await usage.async_load()
+    rate_limit = RateLimitState(hass, entry.entry_id, usage)
+
+    @callback
+    def _before_request(path: str) -> None:
+        rate_limit.async_before_request(path)
+        usage.async_count(path)
+
     client = EzvizOpenClient(
         async_get_clientsession(hass),
         entry.data[CONF_APP_KEY],
@@ -108,9 +125,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
         base_url=base_url_for(entry.data),
         token=TokenInfo.from_dict(entry.data.get(CONF_TOKEN) or {}),
         on_token=_store_token,
+        on_request=_before_request,
+        on_error=rate_limit.async_cloud_error,
         max_concurrent_requests=MAX_CONCURRENT_REQUESTS,
     )
-    rate_limit = RateLimitState(hass, entry.entry_id)
     capabilities = CapabilityStore(hass, entry, client)
     account = AccountCoordinator(
         hass,
@@ -132,7 +150,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
             minutes=entry.options.get(CONF_DETAIL_INTERVAL, DEFAULT_DETAIL_INTERVAL)
         ),
     )
-    await account.async_config_entry_first_refresh()
+    try:
+        await account.async_config_entry_first_refresh()
+    except (ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady):
+        # Retried as a new setup, with a new counter: this one's count first.
+        await usage.async_unload()
+        raise
     alarms = AlarmCoordinator(
         hass,
         entry,
@@ -153,6 +176,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
         capabilities=capabilities,
         rate_limit=rate_limit,
         alarms=alarms,
+        usage=usage,
         options=MappingProxyType(dict(entry.options)),
     )
 
@@ -172,6 +196,27 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
     _update_issues()
     entry.async_on_unload(account.async_add_listener(_update_issues))
     async_track_detector_renames(hass, entry)
+
+    @callback
+    def _new_period(spent: bool) -> None:
+        if not (rate_limit.async_new_period() or spent):
+            return
+        # Polling held back for the budget or the quota resumes now.
+        for coordinator in (account, alarms):
+            entry.async_create_background_task(
+                hass, coordinator.async_request_refresh(), f"{DOMAIN} new period"
+            )
+
+    @callback
+    def _resume() -> None:
+        # The account cadence's check was accepted: the alarms, stretched
+        # while the cloud refused calls, are read now, not an hour later.
+        entry.async_create_background_task(
+            hass, alarms.async_request_refresh(), f"{DOMAIN} resume"
+        )
+
+    entry.async_on_unload(usage.async_add_period_listener(_new_period))
+    entry.async_on_unload(rate_limit.async_add_resume_listener(_resume))
     async_setup_push(hass, entry)
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -187,6 +232,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -
     """Unload an entry, and the issues that its next setup raises again if due."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        await entry.runtime_data.usage.async_unload()
         async_delete_issues(hass, entry.entry_id, keep_renames=True)
     return unloaded
 
@@ -195,15 +241,18 @@ async def async_remove_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -
     """Delete what the entry stored besides itself."""
     async_delete_issues(hass, entry.entry_id)
     await async_remove_capability_store(hass, entry.entry_id)
+    await async_remove_usage_store(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: EzvizOpenConfigEntry, device: dr.DeviceEntry
 ) -> bool:
     """Allow removing a device only once it left the account."""
-    current = current_identifiers(
-        entry.runtime_data.account.data
-    ) | current_detector_identifiers(hass, entry)
+    current = (
+        current_identifiers(entry.runtime_data.account.data)
+        | current_detector_identifiers(hass, entry)
+        | {account_identifier(entry.entry_id)}
+    )
     return not any(
         domain == DOMAIN and identifier in current
         for domain, identifier in device.identifiers
@@ -234,8 +283,10 @@ def _async_sync_device_registry(
         if parent_id is not None and device.via_device_id != parent_id:
             registry.async_update_device(device.id, via_device_id=parent_id)
 
-    current = current_identifiers(data.account.data) | current_detector_identifiers(
-        hass, entry
+    current = (
+        current_identifiers(data.account.data)
+        | current_detector_identifiers(hass, entry)
+        | {account_identifier(entry.entry_id)}
     )
     gone: set[str] = set()
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):

@@ -89,15 +89,26 @@ from .api.errors import (
     EzvizRateLimitError,
 )
 from .api.system import DeviceCapabilities, Probe, UpgradeState, UpgradeStatus
+from .budget import CADENCES, CadenceKey
 from .const import (
     CAMERA_LIST_MAX_AGE,
     DOMAIN,
     ISSUE_RATE_LIMITED,
     LOGGER,
+    QUOTA_CHECK_INTERVAL,
     RATE_LIMIT_BACKOFF_MAX,
     RATE_LIMIT_BACKOFF_MIN,
 )
 from .topics import TOPIC_UPGRADE, DetailTopic
+from .usage import (
+    KIND_CAPABILITIES,
+    KIND_OTHER,
+    QuotaUsedUpError,
+    RequestCounter,
+    counting_as,
+    current_kind,
+    format_time,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -115,14 +126,24 @@ class RateLimitState:
     """The account's standing with the cloud's rate and quota limits.
 
     Shared by every coordinator of an entry: the limits are per application,
-    so when one cadence is refused, all of them slow down.
+    so when one cadence is refused, all of them slow down. A frequency
+    refusal (10029) backs off from 5 minutes to an hour. A used-up quota
+    (10007) stops every request until the budget period ends (``usage.py``;
+    the assumed reset), but for the account cadence's hourly check, and
+    refuses actions at once with the time it resets.
     """
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry_id: str, usage: RequestCounter
+    ) -> None:
         """Start in good standing."""
         self._hass = hass
         self._entry_id = entry_id
+        self.usage = usage
         self.backoff: timedelta | None = None
+        #: While the quota is used up: when it is assumed to reset.
+        self.quota_until: datetime | None = None
+        self._resume_listeners: list[Callable[[], None]] = []
 
     @property
     def issue_id(self) -> str:
@@ -134,15 +155,22 @@ class RateLimitState:
         """Whether the cloud is refusing calls."""
         return self.backoff is not None
 
+    @property
+    def polling_spent(self) -> bool:
+        """Whether polling is held back: the period's allowance is used."""
+        return self.usage.polling_spent()
+
     @callback
     def hit(self, err: EzvizRateLimitError) -> timedelta:
         """Record a refusal; return how long to wait before the next call."""
+        if err.is_quota:
+            return self._quota_used_up()
         if self.backoff is None:
             self.backoff = RATE_LIMIT_BACKOFF_MIN
             LOGGER.warning(
-                "The EZVIZ cloud refused calls (%s); keeping the last known "
-                "state and polling less often until it accepts them again",
-                "daily quota used up" if err.is_quota else "call frequency limit",
+                "The EZVIZ cloud refused calls (call frequency limit); keeping "
+                "the last known state and polling less often until it accepts "
+                "them again"
             )
             ir.async_create_issue(
                 self._hass,
@@ -150,11 +178,68 @@ class RateLimitState:
                 self.issue_id,
                 is_fixable=False,
                 severity=ir.IssueSeverity.WARNING,
-                translation_key="quota_exhausted" if err.is_quota else "rate_limited",
+                translation_key="rate_limited",
             )
         else:
             self.backoff = min(self.backoff * 2, RATE_LIMIT_BACKOFF_MAX)
         return self.backoff
+
+    @callback
+    def _quota_used_up(self) -> timedelta:
+        self.backoff = QUOTA_CHECK_INTERVAL
+        if self.quota_until is None:
+            self.quota_until = self.usage.period_end
+            LOGGER.warning(
+                "The EZVIZ cloud refused calls (call quota used up); keeping the "
+                "last known state and asking nothing more of it until %s, but "
+                "for one check every %s",
+                self.quota_until,
+                QUOTA_CHECK_INTERVAL,
+            )
+            ir.async_create_issue(
+                self._hass,
+                DOMAIN,
+                self.issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="quota_exhausted",
+                translation_placeholders={"resets": format_time(self.quota_until)},
+            )
+        return self.backoff
+
+    @callback
+    def async_cloud_error(self, err: EzvizApiError) -> None:
+        """Notice a used-up quota whoever was refused (the client's ``on_error``)."""
+        if isinstance(err, EzvizRateLimitError) and err.is_quota:
+            self.hit(err)
+
+    @callback
+    def async_before_request(self, path: str) -> None:
+        """Refuse to send while the quota is used up (the client's ``on_request``).
+
+        Only the account cadence goes through: its first request is the
+        hourly check, and what follows it only when the check was accepted.
+        """
+        if self.quota_until is not None and current_kind() not in _CHECK_KINDS:
+            raise QuotaUsedUpError(self.quota_until, path)
+
+    @callback
+    def async_new_period(self) -> bool:
+        """Assume the quota reset with the new budget period; return if it was used up.
+
+        The issue stays until a call is accepted (``clear``).
+        """
+        if self.quota_until is None:
+            return False
+        self.quota_until = None
+        self.backoff = None
+        return True
+
+    @callback
+    def async_add_resume_listener(self, resume: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call ``resume`` when the cloud accepts calls again; return the undo."""
+        self._resume_listeners.append(resume)
+        return lambda: self._resume_listeners.remove(resume)
 
     @callback
     def clear(self) -> None:
@@ -164,10 +249,19 @@ class RateLimitState:
         reload, or by a setup that is being retried, belongs to an earlier
         state of this entry, and an accepted call means its cause is gone.
         """
+        self.quota_until = None
         if self.backoff is not None:
             self.backoff = None
             LOGGER.info("The EZVIZ cloud accepts calls again")
+            for resume in list(self._resume_listeners):
+                resume()
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
+
+
+#: The kinds sent while the quota is used up (the account cadence's check).
+_CHECK_KINDS = frozenset(
+    {CadenceKey.DEVICE_LIST, CadenceKey.CAMERA_LIST, KIND_CAPABILITIES}
+)
 
 
 class EzvizCoordinator[DataT](DataUpdateCoordinator[DataT]):
@@ -178,6 +272,8 @@ class EzvizCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """
 
     config_entry: EzvizOpenConfigEntry
+    #: What this cadence's requests are counted as (usage.py).
+    request_kind: str = KIND_OTHER
 
     def __init__(
         self,
@@ -205,9 +301,15 @@ class EzvizCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """Read this cadence's data from the cloud."""
         raise NotImplementedError
 
+    @property
+    def polling_interval(self) -> timedelta:
+        """The interval while the cloud accepts calls."""
+        return self.base_interval
+
     async def _async_update_data(self) -> DataT:
         try:
-            data = await self._async_fetch()
+            with counting_as(self.request_kind):
+                data = await self._async_fetch()
         except EzvizAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -225,7 +327,7 @@ class EzvizCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self.update_interval = self.base_interval
+        self.update_interval = self.polling_interval
         self.rate_limit.clear()
         return data
 
@@ -271,6 +373,8 @@ def _list_signature(device: Device) -> tuple[Any, ...]:
 class AccountCoordinator(EzvizCoordinator[AccountData]):
     """Device and camera lists for the whole account (see the module docstring)."""
 
+    request_kind = CadenceKey.DEVICE_LIST
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -289,18 +393,32 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
     async def _async_fetch(self) -> AccountData:
         previous = self.data
         devices = {device.serial: device for device in await self.client.list_devices()}
+        if previous is not None and self.rate_limit.polling_spent:
+            # The period's polling allowance is used: the device list alone
+            # (online state, arming), at its floor, until the period ends.
+            return replace(previous, devices=devices)
         now = dt_util.utcnow()
         if previous is None or self._cameras_stale(previous, devices, now):
             cameras: dict[str, list[Camera]] = {}
-            for camera in await self.client.list_cameras():
+            with counting_as(CadenceKey.CAMERA_LIST):
+                listed = await self.client.list_cameras()
+            for camera in listed:
                 cameras.setdefault(camera.serial, []).append(camera)
             for channels in cameras.values():
                 channels.sort(key=lambda camera: camera.channel)
             data = AccountData(devices=devices, cameras=cameras, cameras_read=now)
         else:
             data = replace(previous, devices=devices)
-        await self.capabilities.async_ensure(data)
+        with counting_as(KIND_CAPABILITIES):
+            await self.capabilities.async_ensure(data)
         return data
+
+    @property
+    def polling_interval(self) -> timedelta:
+        """The interval, stretched to the device list's floor while the budget is spent."""
+        if self.rate_limit.polling_spent:
+            return max(self.base_interval, CADENCES[CadenceKey.DEVICE_LIST].floor)
+        return self.base_interval
 
     @staticmethod
     def _cameras_stale(
@@ -572,6 +690,8 @@ type DetailKey = tuple[str, DetailTopic[Any]]
 class DetailCoordinator(EzvizCoordinator[DetailData]):
     """Per-device state, read only where an enabled entity needs it."""
 
+    request_kind = CadenceKey.DETAIL
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -652,9 +772,10 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         return now - read_at >= max_age - self.base_interval / 2
 
     async def _async_update_data(self) -> DetailData:
-        if self.rate_limit.active:
+        if self.rate_limit.active or self.rate_limit.polling_spent:
             # The account cadence probes the cloud while it refuses calls; a
             # whole round now would only be refused too, request by request.
+            # While the budget is spent, only the device list is polled.
             return self.data
         return await super()._async_update_data()
 
@@ -756,7 +877,8 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         async def _poll(now: datetime) -> None:
             status: UpgradeStatus | None
             try:
-                status = await TOPIC_UPGRADE.read(self.client, serial)
+                with counting_as(KIND_OTHER):
+                    status = await TOPIC_UPGRADE.read(self.client, serial)
             except EzvizAuthError:
                 self._async_stop_watching(serial, keep=False)
                 self.config_entry.async_start_reauth(self.hass)

@@ -64,6 +64,14 @@ async def async_get_config_entry_diagnostics(
             "options": async_redact_data(dict(entry.options), TO_REDACT),
         },
         "rate_limited": data.rate_limit.active,
+        "usage": {
+            **data.usage.as_dict(),
+            "quota_until": (
+                None
+                if data.rate_limit.quota_until is None
+                else data.rate_limit.quota_until.isoformat()
+            ),
+        },
         "account": {
             "devices": [
                 async_redact_data(device.raw, TO_REDACT)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.system import DeviceCapabilities
@@ -29,6 +29,22 @@ if TYPE_CHECKING:
     from .topics import DetailTopic
 
 MANUFACTURER = "EZVIZ"
+
+
+def account_identifier(entry_id: str) -> str:
+    """Device registry identifier of the account itself (its request count)."""
+    return f"account_{entry_id}"
+
+
+def account_device(entry: EzvizOpenConfigEntry) -> DeviceInfo:
+    """Describe the account: a service device for what concerns it as a whole."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, account_identifier(entry.entry_id))},
+        entry_type=DeviceEntryType.SERVICE,
+        manufacturer=MANUFACTURER,
+        model="Open Platform account",
+        name=entry.title,
+    )
 
 
 def channel_identifier(serial: str, channel: int) -> str:

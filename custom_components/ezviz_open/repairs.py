@@ -5,7 +5,7 @@ options cannot stream: an issue says so, and its fix asks for the code and
 stores it in the options (which reloads the entry and clears the issue).
 
 The rate-limit issue is raised and cleared by ``RateLimitState``
-(``coordinator.py``), a refused detector rename by ``detectors.py``; every
+(``coordinator.py``), the budget issue by ``RequestCounter`` (``usage.py``), a refused detector rename by ``detectors.py``; every
 issue of an entry goes when the entry is removed (``async_delete_issues``).
 """
 
@@ -26,6 +26,7 @@ import voluptuous as vol
 from .const import (
     CONF_VERIFICATION_CODES,
     DOMAIN,
+    ISSUE_BUDGET_SPENT,
     ISSUE_RATE_LIMITED,
     ISSUE_VERIFICATION_CODE,
 )
@@ -91,7 +92,11 @@ def async_delete_issues(
     state that a setup reads, so its issue stays until a rename goes through,
     the detector leaves, or the entry is removed.
     """
-    prefixes: tuple[str, ...] = (_prefix(entry_id), f"{ISSUE_RATE_LIMITED}_{entry_id}")
+    prefixes: tuple[str, ...] = (
+        _prefix(entry_id),
+        f"{ISSUE_RATE_LIMITED}_{entry_id}",
+        f"{ISSUE_BUDGET_SPENT}_{entry_id}",
+    )
     if not keep_renames:
         prefixes += (f"detector_rename_{entry_id}_",)
     for domain, issue_id in list(ir.async_get(hass).issues):

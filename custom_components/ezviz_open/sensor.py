@@ -21,12 +21,18 @@ from homeassistant.components.sensor import (
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfInformation
 
 from .api.devices import CloudStorageStatus, DiskState
-from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
+from .entity import (
+    EzvizDetailEntity,
+    EzvizEntity,
+    account_device,
+    async_setup_device_entities,
+)
 from .helpers import is_battery_camera
 from .topics import TOPIC_INFO, TOPIC_STATUS, TOPIC_STORAGE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -195,6 +201,7 @@ async def async_setup_entry(
         return entities
 
     async_setup_device_entities(entry, async_add_entities, _entities)
+    async_add_entities([EzvizCloudRequestsSensor(entry)])
 
 
 class EzvizDetailSensor[T](EzvizDetailEntity[T], SensorEntity):
@@ -240,3 +247,57 @@ class EzvizDeviceSensor(EzvizEntity, SensorEntity):
         """The value from the device as last listed."""
         device = self.device
         return None if device is None else self.entity_description.value_fn(device)
+
+
+class EzvizCloudRequestsSensor(SensorEntity):
+    """Requests sent to the cloud this budget period (``usage.py``), on the account.
+
+    A total that starts again from 0 each period: ``last_reset`` is the
+    period's start, so long-term statistics add the periods up.
+    """
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    _attr_translation_key = "cloud_requests"
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_state_class = SensorStateClass.TOTAL
+    _unrecorded_attributes = frozenset(
+        {"period_end", "budget", "reserve", "polling_allowance"}
+    )
+
+    def __init__(self, entry: EzvizOpenConfigEntry) -> None:
+        """Attach the sensor to the account's device."""
+        self._usage = entry.runtime_data.usage
+        self._attr_unique_id = f"{entry.entry_id}_cloud_requests"
+        self._attr_device_info = account_device(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the count."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._usage.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> int:
+        """Requests sent this period."""
+        return self._usage.total
+
+    @property
+    def last_reset(self) -> datetime:
+        """The start of the period."""
+        return self._usage.period_start
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The period, the budget and reserve, and the count by kind."""
+        usage = self._usage.as_dict()
+        return {
+            key: usage[key]
+            for key in (
+                "period_start",
+                "period_end",
+                "budget",
+                "reserve",
+                "polling_allowance",
+                "by_kind",
+            )
+        }

@@ -153,7 +153,10 @@ async def test_offline_device(
 def _states_by_device(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> dict[str, dict[str, str]]:
-    """Return device serial -> entity id -> state (NVR channels count as the NVR)."""
+    """Return device serial -> entity id -> state (NVR channels count as the NVR).
+
+    The account's own entities (its request count) are left out.
+    """
     entities = er.async_get(hass)
     devices = dr.async_get(hass)
     result: dict[str, dict[str, str]] = {}
@@ -162,6 +165,8 @@ def _states_by_device(
             continue
         device = devices.async_get(entity.device_id)
         [identifier] = [i for domain, i in device.identifiers if domain == DOMAIN]
+        if identifier == f"account_{entry.entry_id}":
+            continue
         serial = identifier.split("_")[0]
         result.setdefault(serial, {})[entity.entity_id] = hass.states.get(
             entity.entity_id
@@ -206,27 +211,26 @@ async def test_offline_device_every_entity(
     assert after == before
 
 
-@pytest.mark.parametrize("code", [10029, 10007])
 async def test_rate_limit_keeps_state_and_backs_off(
     hass: HomeAssistant,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
-    code: int,
 ) -> None:
-    """A refusal keeps the last state, backs off, logs once, raises an issue."""
+    """A frequency refusal keeps the last state, backs off, logs once, raises an issue.
+
+    A used-up quota (10007) stops requests instead: tests/integration/test_usage.py.
+    """
     entry = init_integration
     issue_registry = ir.async_get(hass)
-    rule = simulator.faults.error(DEVICE_LIST_PATH, code)
+    rule = simulator.faults.error(DEVICE_LIST_PATH, 10029)
     simulator.reset_log()
     await _advance(hass, freezer, 60)
     assert hass.states.get("alarm_control_panel.living_room_arming").state == "disarmed"
     issue = issue_registry.async_get_issue(DOMAIN, f"rate_limited_{entry.entry_id}")
     assert issue is not None
-    assert issue.translation_key == (
-        "quota_exhausted" if code == 10007 else "rate_limited"
-    )
+    assert issue.translation_key == "rate_limited"
     account = entry.runtime_data.account
     assert account.update_interval == timedelta(minutes=5)
     # Backing off: no call during the next four minutes, then one.

@@ -93,7 +93,7 @@ async def test_devices(
                 device_registry, init_integration.entry_id
             )
         )
-        == 14  # 7 devices, 2 NVR channels, 5 detectors of the hub
+        == 15  # 7 devices, 2 NVR channels, 5 detectors of the hub, the account
     )
 
 
