@@ -59,9 +59,12 @@ that can be upgraded::
     10 devices, k = 4:  1440 + 24 + 960 + 10 = 2,434 per day (< 3,000)
     each further device: 24 * k + 1 <= 97 per day (< 250)
 
-A rate or quota refusal keeps the last data, stretches every cadence from
-5 minutes up to an hour, logs once and raises a repair issue until a call
-succeeds again.
+A frequency refusal (10029) keeps the last data, stretches every cadence
+from 5 minutes up to an hour, logs once and raises a repair issue until a
+call succeeds again. A used-up quota (10007) stops every request until the
+budget period ends but for an hourly check (``RateLimitState``), and once
+the period's polling allowance is spent only the device list is polled, at
+its floor (``usage.py``).
 """
 
 from __future__ import annotations
