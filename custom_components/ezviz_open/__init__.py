@@ -52,7 +52,7 @@ from .entity import account_device_infos, account_identifier, current_identifier
 from .push import async_setup_push
 from .repairs import async_delete_issues, async_update_verification_code_issues
 from .services import async_setup_services
-from .usage import RequestCounter, async_remove_usage_store
+from .usage import RequestCounter, async_remove_usage_store, format_time
 
 if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
@@ -150,6 +150,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
             minutes=entry.options.get(CONF_DETAIL_INTERVAL, DEFAULT_DETAIL_INTERVAL)
         ),
     )
+    if rate_limit.quota_until is not None and not usage.quota_check_due():
+        # Used up before this setup (a restart, a reload): nothing is asked
+        # until the hourly check is due; the retries until then cost nothing.
+        await usage.async_unload()
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="quota_exhausted",
+            translation_placeholders={"resets": format_time(rate_limit.quota_until)},
+        )
     try:
         await account.async_config_entry_first_refresh()
     except (ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady):
@@ -199,10 +208,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
 
     @callback
     def _new_period(spent: bool) -> None:
-        if not (rate_limit.async_new_period() or spent):
+        quota = rate_limit.async_new_period()
+        if not (quota or spent):
             return
-        # Polling held back for the budget or the quota resumes now.
-        for coordinator in (account, alarms):
+        # Polling held back for the budget or the quota resumes now: after
+        # a used-up quota the account cadence asks first, and the others
+        # follow once it is accepted (``_resume``).
+        for coordinator in (account,) if quota else (account, alarms):
             entry.async_create_background_task(
                 hass, coordinator.async_request_refresh(), f"{DOMAIN} new period"
             )

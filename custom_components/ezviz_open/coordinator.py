@@ -144,9 +144,16 @@ class RateLimitState:
         self._entry_id = entry_id
         self.usage = usage
         self.backoff: timedelta | None = None
-        #: While the quota is used up: when it is assumed to reset.
-        self.quota_until: datetime | None = None
         self._resume_listeners: list[Callable[[], None]] = []
+        if usage.quota_until is not None:
+            # Used up before a restart or reload, within this period.
+            self.backoff = QUOTA_CHECK_INTERVAL
+            self._async_quota_issue(usage.quota_until)
+
+    @property
+    def quota_until(self) -> datetime | None:
+        """While the quota is used up: when it is assumed to reset."""
+        return self.usage.quota_until
 
     @property
     def issue_id(self) -> str:
@@ -190,25 +197,31 @@ class RateLimitState:
     @callback
     def _quota_used_up(self) -> timedelta:
         self.backoff = QUOTA_CHECK_INTERVAL
-        if self.quota_until is None:
-            self.quota_until = self.usage.period_end
+        first = self.usage.quota_until is None
+        until = self.usage.quota_until or self.usage.period_end
+        self.usage.async_set_quota(until)
+        if first:
             LOGGER.warning(
                 "The EZVIZ cloud refused calls (call quota used up); keeping the "
                 "last known state and asking nothing more of it until %s, but "
                 "for one check every %s",
-                self.quota_until,
+                until,
                 QUOTA_CHECK_INTERVAL,
             )
-            ir.async_create_issue(
-                self._hass,
-                DOMAIN,
-                self.issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="quota_exhausted",
-                translation_placeholders={"resets": format_time(self.quota_until)},
-            )
+            self._async_quota_issue(until)
         return self.backoff
+
+    @callback
+    def _async_quota_issue(self, until: datetime) -> None:
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self.issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="quota_exhausted",
+            translation_placeholders={"resets": format_time(until)},
+        )
 
     @callback
     def async_cloud_error(self, err: EzvizApiError) -> None:
@@ -230,12 +243,13 @@ class RateLimitState:
     def async_new_period(self) -> bool:
         """Assume the quota reset with the new budget period; return if it was used up.
 
-        The issue stays until a call is accepted (``clear``).
+        Requests may go out again, but the cadences stay held back and the
+        issue stays until the account cadence's next call is accepted
+        (``clear``), which brings the others back (resume listeners).
         """
         if self.quota_until is None:
             return False
-        self.quota_until = None
-        self.backoff = None
+        self.usage.async_set_quota(None)
         return True
 
     @callback
@@ -252,7 +266,8 @@ class RateLimitState:
         reload, or by a setup that is being retried, belongs to an earlier
         state of this entry, and an accepted call means its cause is gone.
         """
-        self.quota_until = None
+        if self.quota_until is not None:
+            self.usage.async_set_quota(None)
         if self.backoff is not None:
             self.backoff = None
             LOGGER.info("The EZVIZ cloud accepts calls again")

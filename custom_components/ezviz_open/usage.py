@@ -47,6 +47,7 @@ from .const import (
     ISSUE_BUDGET_SPENT,
     LOGGER,
     PERIOD_MONTH,
+    QUOTA_CHECK_INTERVAL,
 )
 
 if TYPE_CHECKING:
@@ -132,6 +133,11 @@ class RequestCounter:
         self._period_listeners: list[Callable[[bool], None]] = []
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._save_pending = False
+        #: While the call quota is used up (10007): when it is assumed to
+        #: reset, and when the cloud last refused a call. Stored, so that a
+        #: restart or reload does not ask again before the hourly check.
+        self.quota_until: datetime | None = None
+        self.quota_refused_at: datetime | None = None
 
     @property
     def by_kind(self) -> Mapping[str, int]:
@@ -165,6 +171,10 @@ class RequestCounter:
                 str(kind): int(count)
                 for kind, count in (stored.get("by_kind") or {}).items()
             }
+            until = _parse_time(stored.get("quota_until"))
+            if until is not None and until > dt_util.utcnow():
+                self.quota_until = until
+                self.quota_refused_at = _parse_time(stored.get("quota_refused_at"))
         self._async_schedule_rollover()
         self._async_update_issue()
 
@@ -174,6 +184,20 @@ class RequestCounter:
             self._unsub_timer()
             self._unsub_timer = None
         await self._store.async_save(self._data_to_save())
+
+    def quota_check_due(self) -> bool:
+        """Whether the last refusal of a used-up quota is an hour old."""
+        return (
+            self.quota_refused_at is None
+            or dt_util.utcnow() - self.quota_refused_at >= QUOTA_CHECK_INTERVAL
+        )
+
+    @callback
+    def async_set_quota(self, until: datetime | None) -> None:
+        """Record a refusal for a used-up quota (until it resets), or None: accepted."""
+        self.quota_until = until
+        self.quota_refused_at = None if until is None else dt_util.utcnow()
+        self._async_schedule_save()
 
     @callback
     def async_add_listener(self, update_callback: Callable[[], None]) -> CALLBACK_TYPE:
@@ -300,6 +324,8 @@ class RequestCounter:
             "period_start": self.period_start.isoformat(),
             "total": self.total,
             "by_kind": dict(self._by_kind),
+            "quota_until": _iso(self.quota_until),
+            "quota_refused_at": _iso(self.quota_refused_at),
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -315,6 +341,14 @@ class RequestCounter:
             "polling_allowance": self.polling_allowance,
             "polling_spent": self.polling_spent(),
         }
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def _parse_time(value: Any) -> datetime | None:
+    return dt_util.parse_datetime(value) if isinstance(value, str) else None
 
 
 def format_time(when: datetime) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.camera import async_get_stream_source
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN, SERVICE_TURN_ON
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
@@ -341,3 +342,37 @@ async def test_quota_refused_action_enters_quota_state(
     with pytest.raises(HomeAssistantError):
         await _turn_on_privacy(hass)
     assert simulator.requests == []
+
+
+async def test_quota_used_up_survives_a_reload(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A reload (or restart) does not ask again before the hourly check is due."""
+    freezer.move_to(_local("2026-03-10 12:00:00"))
+    entry = await _setup(hass, simulator)
+    rule = simulator.faults.error("*", 10007)
+    await _advance(hass, freezer, 60)
+    simulator.reset_log()
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert simulator.requests == []
+    issue = _issue(hass, f"rate_limited_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"resets": "2026-03-11 00:00"}
+    # Setup retries (5 s, 10 s, ... 80 s) cost nothing until the hour is over.
+    for _ in range(57):
+        await _advance(hass, freezer, 60)
+    assert simulator.requests == []
+    for _ in range(4):
+        await _advance(hass, freezer, 60)
+    assert simulator.counts() == {DEVICE_LIST_PATH: 1}
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    simulator.faults.remove(rule)
+    for _ in range(62):
+        await _advance(hass, freezer, 60)
+        if entry.state is ConfigEntryState.LOADED:
+            break
+    assert entry.state is ConfigEntryState.LOADED
+    assert _issue(hass, f"rate_limited_{entry.entry_id}") is None
+    assert _usage(entry).quota_until is None
