@@ -272,10 +272,6 @@ class EzvizCamera(EzvizEntity, Camera):
             if image is None and camera is not None and camera.pic_url:
                 image = await self._async_fetch_picture(camera.pic_url)
             if image is None:
-                if self._image is None and (
-                    resets := self.runtime.rate_limit.quota_until
-                ):
-                    raise quota_error(resets)
                 return self._image
             self._image, self._image_time = image, now
             return image

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.components.camera import async_get_stream_source
+from homeassistant.components.camera import async_get_image, async_get_stream_source
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN, SERVICE_TURN_ON
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID
@@ -239,7 +239,8 @@ async def test_budget_spent_holds_polling_back(
     assert hass.states.get(PRIVACY).state == "on"
 
     # Midnight: a new period, the issue goes, polling resumes at once.
-    freezer.move_to(_local("2026-03-10 23:59:59"))
+    freezer.move_to(_local("2026-03-10 23:59:58"))
+    await _advance(hass, freezer, 1)  # what was due before midnight
     simulator.reset_log()
     await _advance(hass, freezer, 2)
     assert _issue(hass, issue_id) is None
@@ -281,6 +282,9 @@ async def test_quota_used_up(
     with pytest.raises(HomeAssistantError) as err:
         await async_get_stream_source(hass, CAMERA)
     assert err.value.translation_key == "quota_exhausted"
+    # A snapshot shows the cover picture (no API call) instead of a capture.
+    image = await async_get_image(hass, CAMERA)
+    assert image.content.startswith(b"\xff\xd8")
     assert len(simulator.requests) == 1
 
     # An hour: nothing but one device-list check at its end.
@@ -316,8 +320,9 @@ async def test_quota_resumes_at_period_end(
     await _advance(hass, freezer, 60)
     assert entry.runtime_data.rate_limit.quota_until == _local("2026-03-11 00:00:00")
     simulator.faults.remove(rule)
+    freezer.move_to(_local("2026-03-10 23:59:58"))
+    await _advance(hass, freezer, 1)  # what was due before midnight
     simulator.reset_log()
-    freezer.move_to(_local("2026-03-10 23:59:59"))
     await _advance(hass, freezer, 2)
     assert simulator.count(DEVICE_LIST_PATH) == 1
     assert simulator.count(ALARM_LIST_PATH) == 1
