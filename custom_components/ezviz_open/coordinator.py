@@ -790,10 +790,9 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         return now - read_at >= max_age - self.base_interval / 2
 
     async def _async_update_data(self) -> DetailData:
-        if self.rate_limit.active or self.rate_limit.polling_spent:
+        if self.rate_limit.active:
             # The account cadence probes the cloud while it refuses calls; a
             # whole round now would only be refused too, request by request.
-            # While the budget is spent, only the device list is polled.
             return self.data
         return await super()._async_update_data()
 
@@ -804,6 +803,11 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
             for key in self.needed()
             if self._online(key[0]) and self._due(*key, now)
         }
+        if self.rate_limit.polling_spent:
+            # The budget is spent: only what was never read (after a
+            # restart, an entity just enabled), so no entity is left
+            # without a state; nothing is read again until the period ends.
+            keys = {key for key in keys if key not in self._read_at}
         return await self._async_read(keys)
 
     async def _async_read(self, keys: set[DetailKey]) -> DetailData:

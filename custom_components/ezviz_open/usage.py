@@ -35,7 +35,7 @@ from homeassistant.util import dt as dt_util
 
 from .api.client import TOKEN_PATH
 from .api.errors import EzvizRateLimitError
-from .budget import CadenceKey
+from .budget import CADENCES, CadenceKey
 from .const import (
     CONF_BUDGET_PERIOD,
     CONF_BUDGET_RESERVE,
@@ -71,6 +71,8 @@ _REQUEST_KIND: ContextVar[str] = ContextVar(
 )
 
 _STORAGE_VERSION = 1
+#: While the budget is spent, the device list is polled at its floor.
+_DEVICE_LIST_FLOOR = CADENCES[CadenceKey.DEVICE_LIST].floor
 #: The count is written at most this often (and on unload and stop).
 _SAVE_DELAY = 60
 
@@ -302,6 +304,7 @@ class RequestCounter:
                 "count": str(self.total),
                 "budget": str(self.budget),
                 "resumes": format_time(self.period_end),
+                "minutes": str(_DEVICE_LIST_FLOOR // timedelta(minutes=1)),
             },
         )
 

@@ -154,6 +154,10 @@ async def test_count_survives_a_reload(
     assert len(simulator.requests) > before  # the setup asked again
     assert _usage(entry).total == len(simulator.requests)
     assert _usage(entry).by_kind["device_list"] == simulator.count(DEVICE_LIST_PATH)
+    # Removing the entry removes its count.
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert f"{DOMAIN}.{entry.entry_id}.usage" not in hass_storage
 
 
 async def test_day_boundary(
@@ -223,7 +227,17 @@ async def test_budget_spent_holds_polling_back(
     assert issue is not None
     assert issue.translation_key == "budget_spent"
     assert issue.translation_placeholders["resumes"] == "2026-03-11 00:00"
+    assert issue.translation_placeholders["minutes"] == "15"
+    # A reload takes the count and the issue up again.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    usage = _usage(entry)
+    assert usage.polling_spent()
+    assert _issue(hass, issue_id) is not None
+    # What was never read since is read once: no entity is left without state.
+    assert hass.states.get(PRIVACY).state == "off"
     state_before = hass.states.get(PRIVACY).state
+    assert state_before == "off"
 
     simulator.reset_log()
     for _ in range(60):
