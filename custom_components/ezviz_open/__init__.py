@@ -48,7 +48,7 @@ from .detectors import (
     current_detector_identifiers,
     detector_device_infos,
 )
-from .entity import account_device_infos, account_identifier, current_identifiers
+from .entity import account_device_infos, current_identifiers
 from .push import async_setup_push
 from .repairs import async_delete_issues, async_update_verification_code_issues
 from .services import async_setup_services
@@ -263,7 +263,7 @@ async def async_remove_config_entry_device(
     current = (
         current_identifiers(entry.runtime_data.account.data)
         | current_detector_identifiers(hass, entry)
-        | {account_identifier(entry.entry_id)}
+        | {entry.entry_id}
     )
     return not any(
         domain == DOMAIN and identifier in current
@@ -298,7 +298,8 @@ def _async_sync_device_registry(
     current = (
         current_identifiers(data.account.data)
         | current_detector_identifiers(hass, entry)
-        | {account_identifier(entry.entry_id)}
+        # The account's own device (account-wide entities).
+        | {entry.entry_id}
     )
     gone: set[str] = set()
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):

@@ -31,22 +31,6 @@ if TYPE_CHECKING:
 MANUFACTURER = "EZVIZ"
 
 
-def account_identifier(entry_id: str) -> str:
-    """Device registry identifier of the account itself (its request count)."""
-    return f"account_{entry_id}"
-
-
-def account_device(entry: EzvizOpenConfigEntry) -> DeviceInfo:
-    """Describe the account: a service device for what concerns it as a whole."""
-    return DeviceInfo(
-        identifiers={(DOMAIN, account_identifier(entry.entry_id))},
-        entry_type=DeviceEntryType.SERVICE,
-        manufacturer=MANUFACTURER,
-        model="Open Platform account",
-        name=entry.title,
-    )
-
-
 def channel_identifier(serial: str, channel: int) -> str:
     """Device registry identifier of one channel of a multi-channel device."""
     return f"{serial}_{channel}"
@@ -92,6 +76,16 @@ def device_info(
         manufacturer=MANUFACTURER,
         name=(camera.name if camera else None) or f"{serial} {channel}",
         serial_number=camera.ipc_serial if camera else None,
+    )
+
+
+def service_device_info(entry: EzvizOpenConfigEntry) -> DeviceInfo:
+    """Describe the account itself: the device of account-wide entities."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry.entry_id)},
+        manufacturer=MANUFACTURER,
+        name=entry.title,
+        entry_type=DeviceEntryType.SERVICE,
     )
 
 

@@ -24,8 +24,8 @@ from .api.devices import CloudStorageStatus, DiskState
 from .entity import (
     EzvizDetailEntity,
     EzvizEntity,
-    account_device,
     async_setup_device_entities,
+    service_device_info,
 )
 from .helpers import is_battery_camera
 from .topics import TOPIC_INFO, TOPIC_STATUS, TOPIC_STORAGE
@@ -260,6 +260,7 @@ class EzvizCloudRequestsSensor(SensorEntity):
     _attr_should_poll = False
     _attr_translation_key = "cloud_requests"
     _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_native_unit_of_measurement = "requests"
     _attr_state_class = SensorStateClass.TOTAL
     _unrecorded_attributes = frozenset(
         {"period_end", "budget", "reserve", "polling_allowance"}
@@ -269,7 +270,7 @@ class EzvizCloudRequestsSensor(SensorEntity):
         """Attach the sensor to the account's device."""
         self._usage = entry.runtime_data.usage
         self._attr_unique_id = f"{entry.entry_id}_cloud_requests"
-        self._attr_device_info = account_device(entry)
+        self._attr_device_info = service_device_info(entry)
 
     async def async_added_to_hass(self) -> None:
         """Follow the count."""

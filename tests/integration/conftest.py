@@ -93,8 +93,8 @@ def mock_config_entry(
     return MockConfigEntry(
         domain=DOMAIN,
         title="EZVIZ Open Platform",
-        # Fixed: the account's own entities' unique ids hold it (snapshots).
-        entry_id="01JEZVIZ0PENACC0VNT0000000",
+        # Fixed: the account's own entities are identified by it (snapshots).
+        entry_id="01JEZVIZOPENPLATFORMENTRY0",
         unique_id=simulator.app_key,
         data=entry_data,
     )

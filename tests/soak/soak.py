@@ -690,7 +690,7 @@ class Soak:
             if device is None:
                 continue
             for domain, identifier in device.identifiers:
-                if domain == DOMAIN and not identifier.startswith("account_"):
+                if domain == DOMAIN and identifier != self.entry.entry_id:
                     result.setdefault(identifier, []).append(entity.entity_id)
         return result
 
