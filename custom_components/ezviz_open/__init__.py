@@ -10,6 +10,11 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryError,
+    ConfigEntryNotReady,
+)
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
@@ -42,6 +47,7 @@ from .governor import BudgetGovernor, asked_intervals
 from .push import async_setup_push
 from .repairs import async_delete_issues, async_update_verification_code_issues
 from .services import async_setup_services
+from .usage import RequestCounter, async_remove_usage_store, format_time
 
 if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
@@ -75,6 +81,8 @@ class EzvizOpenData:
     alarms: AlarmCoordinator
     #: Keeps the cadences to the plan that fits the request budget.
     governor: BudgetGovernor
+    #: Requests sent this budget period, by kind.
+    usage: RequestCounter
     #: The options the entry was set up with (a change reloads the entry).
     options: MappingProxyType[str, Any]
 
@@ -98,6 +106,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
             entry, data={**entry.data, CONF_TOKEN: token.as_dict()}
         )
 
+    usage = RequestCounter(hass, entry.entry_id, entry.options)
+    await usage.async_load()
+    rate_limit = RateLimitState(hass, entry.entry_id, usage)
+
+    @callback
+    def _before_request(path: str) -> None:
+        rate_limit.async_before_request(path)
+        usage.async_count(path)
+
     client = EzvizOpenClient(
         async_get_clientsession(hass),
         entry.data[CONF_APP_KEY],
@@ -105,9 +122,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
         base_url=base_url_for(entry.data),
         token=TokenInfo.from_dict(entry.data.get(CONF_TOKEN) or {}),
         on_token=_store_token,
+        on_request=_before_request,
+        on_error=rate_limit.async_cloud_error,
         max_concurrent_requests=MAX_CONCURRENT_REQUESTS,
     )
-    rate_limit = RateLimitState(hass, entry.entry_id)
     capabilities = CapabilityStore(hass, entry, client)
     # As asked; the governor stretches them if the budget is short.
     asked = asked_intervals(entry.options)
@@ -117,7 +135,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
     detail = DetailCoordinator(
         hass, entry, client, rate_limit, account, asked[CadenceKey.DETAIL]
     )
-    await account.async_config_entry_first_refresh()
+    if rate_limit.quota_until is not None and not usage.quota_check_due():
+        # Used up before this setup (a restart, a reload): nothing is asked
+        # until the hourly check is due; the retries until then cost nothing.
+        await usage.async_unload()
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="quota_exhausted",
+            translation_placeholders={"resets": format_time(rate_limit.quota_until)},
+        )
+    try:
+        await account.async_config_entry_first_refresh()
+    except (ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady):
+        # Retried as a new setup, with a new counter: this one's count first.
+        await usage.async_unload()
+        raise
     alarms = AlarmCoordinator(
         hass, entry, client, rate_limit, account, asked[CadenceKey.ALARMS]
     )
@@ -132,6 +164,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
         rate_limit=rate_limit,
         alarms=alarms,
         governor=BudgetGovernor(hass, entry, account, detail, alarms),
+        usage=usage,
         options=MappingProxyType(dict(entry.options)),
     )
     entry.runtime_data.governor.async_start()
@@ -152,6 +185,30 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
     _update_issues()
     entry.async_on_unload(account.async_add_listener(_update_issues))
     async_track_detector_renames(hass, entry)
+
+    @callback
+    def _new_period(spent: bool) -> None:
+        quota = rate_limit.async_new_period()
+        if not (quota or spent):
+            return
+        # Polling held back for the budget or the quota resumes now: after
+        # a used-up quota the account cadence asks first, and the others
+        # follow once it is accepted (``_resume``).
+        for coordinator in (account,) if quota else (account, alarms):
+            entry.async_create_background_task(
+                hass, coordinator.async_request_refresh(), f"{DOMAIN} new period"
+            )
+
+    @callback
+    def _resume() -> None:
+        # The account cadence's check was accepted: the alarms, stretched
+        # while the cloud refused calls, are read now, not an hour later.
+        entry.async_create_background_task(
+            hass, alarms.async_request_refresh(), f"{DOMAIN} resume"
+        )
+
+    entry.async_on_unload(usage.async_add_period_listener(_new_period))
+    entry.async_on_unload(rate_limit.async_add_resume_listener(_resume))
     async_setup_push(hass, entry)
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -167,6 +224,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -
     """Unload an entry, and the issues that its next setup raises again if due."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        await entry.runtime_data.usage.async_unload()
         async_delete_issues(hass, entry.entry_id, keep_renames=True)
     return unloaded
 
@@ -175,6 +233,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -
     """Delete what the entry stored besides itself."""
     async_delete_issues(hass, entry.entry_id)
     await async_remove_capability_store(hass, entry.entry_id)
+    await async_remove_usage_store(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(

@@ -32,8 +32,10 @@ from homeassistant.util import dt as dt_util
 
 from .api.alarms import Alarm, AlarmType
 from .api.errors import EzvizAuthError, EzvizError, EzvizRateLimitError
+from .budget import CadenceKey
 from .const import DOMAIN, LOGGER
 from .coordinator import AccountCoordinator, EzvizCoordinator, RateLimitState
+from .usage import counting_as
 
 if TYPE_CHECKING:
     from . import EzvizOpenConfigEntry
@@ -274,6 +276,8 @@ type AlarmListener = Callable[[AlarmEvent], None]
 class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
     """The account's alarms; data is the newest alarm of each target."""
 
+    request_kind = CadenceKey.ALARMS
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -402,8 +406,12 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
         if self.rate_limit.active and self.rate_limit.backoff is not None:
             self.update_interval = max(self.base_interval, self.rate_limit.backoff)
             return dict(self.data)
+        if self.rate_limit.polling_spent:
+            # Only the device list is polled until the budget period ends.
+            return dict(self.data)
         try:
-            data = await self._async_fetch()
+            with counting_as(self.request_kind):
+                data = await self._async_fetch()
         except EzvizAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"

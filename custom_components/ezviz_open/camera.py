@@ -51,7 +51,7 @@ from .entity import (
     async_setup_device_entities,
     video_channels,
 )
-from .helpers import async_ptz_step, ezviz_exception_handler
+from .helpers import async_ptz_step, ezviz_exception_handler, quota_error
 from .picture import async_fetch_picture
 from .relay import LiveRelay
 from .topics import TOPIC_STATUS
@@ -208,7 +208,11 @@ class EzvizCamera(EzvizEntity, Camera):
             return None
         if self._relay is None:
             return None
-        return await self._relay.async_source()
+        source = await self._relay.async_source()
+        if source is None and (resets := self.runtime.rate_limit.quota_until):
+            # Nothing is asked of the cloud until the quota resets: say so.
+            raise quota_error(resets)
+        return source
 
     async def _async_fetch_address(self) -> tuple[str, datetime | None] | None:
         """Ask the cloud for a live address (one request); None if refused."""

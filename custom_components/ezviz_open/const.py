@@ -58,6 +58,14 @@ RATE_LIMIT_BACKOFF_MAX: Final = timedelta(hours=1)
 
 ISSUE_RATE_LIMITED: Final = "rate_limited"
 
+#: While the call quota is used up (10007), nothing is asked of the cloud
+#: until the budget period ends (the reference names no reset time: the
+#: period's end is the assumption, see usage.py), but for one device-list
+#: page this often, to notice a reset earlier.
+QUOTA_CHECK_INTERVAL: Final = timedelta(hours=1)
+#: The issue raised while polling is held back for the budget (usage.py).
+ISSUE_BUDGET_SPENT: Final = "budget_spent"
+
 # Camera, PTZ and actions
 #: How long a PTZ button moves the camera (between ptz/start and ptz/stop).
 PTZ_STEP_DURATION: Final = 0.5  # seconds

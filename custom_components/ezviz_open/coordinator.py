@@ -62,9 +62,12 @@ that can be upgraded::
     10 devices, k = 4:  1440 + 24 + 960 + 10 = 2,434 per day (< 3,000)
     each further device: 24 * k + 1 <= 97 per day (< 250)
 
-A rate or quota refusal keeps the last data, stretches every cadence from
-5 minutes up to an hour, logs once and raises a repair issue until a call
-succeeds again.
+A frequency refusal (10029) keeps the last data, stretches every cadence
+from 5 minutes up to an hour, logs once and raises a repair issue until a
+call succeeds again. A used-up quota (10007) stops every request until the
+budget period ends but for an hourly check (``RateLimitState``), and once
+the period's polling allowance is spent only the device list is polled, at
+its floor (``usage.py``).
 """
 
 from __future__ import annotations
@@ -97,10 +100,20 @@ from .const import (
     DOMAIN,
     ISSUE_RATE_LIMITED,
     LOGGER,
+    QUOTA_CHECK_INTERVAL,
     RATE_LIMIT_BACKOFF_MAX,
     RATE_LIMIT_BACKOFF_MIN,
 )
 from .topics import TOPIC_UPGRADE, DetailTopic
+from .usage import (
+    KIND_CAPABILITIES,
+    KIND_OTHER,
+    QuotaUsedUpError,
+    RequestCounter,
+    counting_as,
+    current_kind,
+    format_time,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -118,14 +131,31 @@ class RateLimitState:
     """The account's standing with the cloud's rate and quota limits.
 
     Shared by every coordinator of an entry: the limits are per application,
-    so when one cadence is refused, all of them slow down.
+    so when one cadence is refused, all of them slow down. A frequency
+    refusal (10029) backs off from 5 minutes to an hour. A used-up quota
+    (10007) stops every request until the budget period ends (``usage.py``;
+    the assumed reset), but for the account cadence's hourly check, and
+    refuses actions at once with the time it resets.
     """
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry_id: str, usage: RequestCounter
+    ) -> None:
         """Start in good standing."""
         self._hass = hass
         self._entry_id = entry_id
+        self.usage = usage
         self.backoff: timedelta | None = None
+        self._resume_listeners: list[Callable[[], None]] = []
+        if usage.quota_until is not None:
+            # Used up before a restart or reload, within this period.
+            self.backoff = QUOTA_CHECK_INTERVAL
+            self._async_quota_issue(usage.quota_until)
+
+    @property
+    def quota_until(self) -> datetime | None:
+        """While the quota is used up: when it is assumed to reset."""
+        return self.usage.quota_until
 
     @property
     def issue_id(self) -> str:
@@ -137,15 +167,22 @@ class RateLimitState:
         """Whether the cloud is refusing calls."""
         return self.backoff is not None
 
+    @property
+    def polling_spent(self) -> bool:
+        """Whether polling is held back: the period's allowance is used."""
+        return self.usage.polling_spent()
+
     @callback
     def hit(self, err: EzvizRateLimitError) -> timedelta:
         """Record a refusal; return how long to wait before the next call."""
+        if err.is_quota:
+            return self._quota_used_up()
         if self.backoff is None:
             self.backoff = RATE_LIMIT_BACKOFF_MIN
             LOGGER.warning(
-                "The EZVIZ cloud refused calls (%s); keeping the last known "
-                "state and polling less often until it accepts them again",
-                "daily quota used up" if err.is_quota else "call frequency limit",
+                "The EZVIZ cloud refused calls (call frequency limit); keeping "
+                "the last known state and polling less often until it accepts "
+                "them again"
             )
             ir.async_create_issue(
                 self._hass,
@@ -153,11 +190,75 @@ class RateLimitState:
                 self.issue_id,
                 is_fixable=False,
                 severity=ir.IssueSeverity.WARNING,
-                translation_key="quota_exhausted" if err.is_quota else "rate_limited",
+                translation_key="rate_limited",
             )
         else:
             self.backoff = min(self.backoff * 2, RATE_LIMIT_BACKOFF_MAX)
         return self.backoff
+
+    @callback
+    def _quota_used_up(self) -> timedelta:
+        self.backoff = QUOTA_CHECK_INTERVAL
+        first = self.usage.quota_until is None
+        until = self.usage.quota_until or self.usage.period_end
+        self.usage.async_set_quota(until)
+        if first:
+            LOGGER.warning(
+                "The EZVIZ cloud refused calls (call quota used up); keeping the "
+                "last known state and asking nothing more of it until %s, but "
+                "for one check every %s",
+                until,
+                QUOTA_CHECK_INTERVAL,
+            )
+            self._async_quota_issue(until)
+        return self.backoff
+
+    @callback
+    def _async_quota_issue(self, until: datetime) -> None:
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self.issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="quota_exhausted",
+            translation_placeholders={"resets": format_time(until)},
+        )
+
+    @callback
+    def async_cloud_error(self, err: EzvizApiError) -> None:
+        """Notice a used-up quota whoever was refused (the client's ``on_error``)."""
+        if isinstance(err, EzvizRateLimitError) and err.is_quota:
+            self.hit(err)
+
+    @callback
+    def async_before_request(self, path: str) -> None:
+        """Refuse to send while the quota is used up (the client's ``on_request``).
+
+        Only the account cadence goes through: its first request is the
+        hourly check, and what follows it only when the check was accepted.
+        """
+        if self.quota_until is not None and current_kind() not in _CHECK_KINDS:
+            raise QuotaUsedUpError(self.quota_until, path)
+
+    @callback
+    def async_new_period(self) -> bool:
+        """Assume the quota reset with the new budget period; return if it was used up.
+
+        Requests may go out again, but the cadences stay held back and the
+        issue stays until the account cadence's next call is accepted
+        (``clear``), which brings the others back (resume listeners).
+        """
+        if self.quota_until is None:
+            return False
+        self.usage.async_set_quota(None)
+        return True
+
+    @callback
+    def async_add_resume_listener(self, resume: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call ``resume`` when the cloud accepts calls again; return the undo."""
+        self._resume_listeners.append(resume)
+        return lambda: self._resume_listeners.remove(resume)
 
     @callback
     def clear(self) -> None:
@@ -167,10 +268,20 @@ class RateLimitState:
         reload, or by a setup that is being retried, belongs to an earlier
         state of this entry, and an accepted call means its cause is gone.
         """
+        if self.quota_until is not None:
+            self.usage.async_set_quota(None)
         if self.backoff is not None:
             self.backoff = None
             LOGGER.info("The EZVIZ cloud accepts calls again")
+            for resume in list(self._resume_listeners):
+                resume()
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
+
+
+#: The kinds sent while the quota is used up (the account cadence's check).
+_CHECK_KINDS = frozenset(
+    {CadenceKey.DEVICE_LIST, CadenceKey.CAMERA_LIST, KIND_CAPABILITIES}
+)
 
 
 class EzvizCoordinator[DataT](DataUpdateCoordinator[DataT]):
@@ -181,6 +292,8 @@ class EzvizCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """
 
     config_entry: EzvizOpenConfigEntry
+    #: What this cadence's requests are counted as (usage.py).
+    request_kind: str = KIND_OTHER
 
     def __init__(
         self,
@@ -208,9 +321,15 @@ class EzvizCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """Read this cadence's data from the cloud."""
         raise NotImplementedError
 
+    @property
+    def polling_interval(self) -> timedelta:
+        """The interval while the cloud accepts calls."""
+        return self.base_interval
+
     async def _async_update_data(self) -> DataT:
         try:
-            data = await self._async_fetch()
+            with counting_as(self.request_kind):
+                data = await self._async_fetch()
         except EzvizAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -228,7 +347,7 @@ class EzvizCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self.update_interval = self.base_interval
+        self.update_interval = self.polling_interval
         self.rate_limit.clear()
         return data
 
@@ -274,6 +393,8 @@ def _list_signature(device: Device) -> tuple[Any, ...]:
 class AccountCoordinator(EzvizCoordinator[AccountData]):
     """Device and camera lists for the whole account (see the module docstring)."""
 
+    request_kind = CadenceKey.DEVICE_LIST
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -306,18 +427,32 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
                 if serial in previous.devices
                 and device.online != previous.devices[serial].online
             )
+        if previous is not None and self.rate_limit.polling_spent:
+            # The period's polling allowance is used: the device list alone
+            # (online state, arming), at its floor, until the period ends.
+            return replace(previous, devices=devices)
         now = dt_util.utcnow()
         if previous is None or self._cameras_stale(previous, devices, now):
             cameras: dict[str, list[Camera]] = {}
-            for camera in await self.client.list_cameras():
+            with counting_as(CadenceKey.CAMERA_LIST):
+                listed = await self.client.list_cameras()
+            for camera in listed:
                 cameras.setdefault(camera.serial, []).append(camera)
             for channels in cameras.values():
                 channels.sort(key=lambda camera: camera.channel)
             data = AccountData(devices=devices, cameras=cameras, cameras_read=now)
         else:
             data = replace(previous, devices=devices)
-        await self.capabilities.async_ensure(data)
+        with counting_as(KIND_CAPABILITIES):
+            await self.capabilities.async_ensure(data)
         return data
+
+    @property
+    def polling_interval(self) -> timedelta:
+        """The interval, stretched to the device list's floor while the budget is spent."""
+        if self.rate_limit.polling_spent:
+            return max(self.base_interval, CADENCES[CadenceKey.DEVICE_LIST].floor)
+        return self.base_interval
 
     def _cameras_stale(
         self, previous: AccountData, devices: dict[str, Device], now: datetime
@@ -589,6 +724,8 @@ type DetailKey = tuple[str, DetailTopic[Any]]
 class DetailCoordinator(EzvizCoordinator[DetailData]):
     """Per-device state, read only where an enabled entity needs it."""
 
+    request_kind = CadenceKey.DETAIL
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -688,6 +825,11 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
             for key in self.needed()
             if self._online(key[0]) and self._due(*key, now)
         }
+        if self.rate_limit.polling_spent:
+            # The budget is spent: only what was never read (after a
+            # restart, an entity just enabled), so no entity is left
+            # without a state; nothing is read again until the period ends.
+            keys = {key for key in keys if key not in self._read_at}
         return await self._async_read(keys)
 
     async def _async_read(self, keys: set[DetailKey]) -> DetailData:
@@ -779,7 +921,8 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         async def _poll(now: datetime) -> None:
             status: UpgradeStatus | None
             try:
-                status = await TOPIC_UPGRADE.read(self.client, serial)
+                with counting_as(KIND_OTHER):
+                    status = await TOPIC_UPGRADE.read(self.client, serial)
             except EzvizAuthError:
                 self._async_stop_watching(serial, keep=False)
                 self.config_entry.async_start_reauth(self.hass)

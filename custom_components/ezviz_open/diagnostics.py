@@ -65,6 +65,14 @@ async def async_get_config_entry_diagnostics(
         },
         "rate_limited": data.rate_limit.active,
         "budget": data.governor.as_dict(),
+        "usage": {
+            **data.usage.as_dict(),
+            "quota_until": (
+                None
+                if data.rate_limit.quota_until is None
+                else data.rate_limit.quota_until.isoformat()
+            ),
+        },
         "account": {
             "devices": [
                 async_redact_data(device.raw, TO_REDACT)

@@ -311,7 +311,8 @@ class BudgetGovernor:
 
 
 def _set_interval(coordinator: EzvizCoordinator[Any], interval: timedelta) -> None:
-    """Set a cadence's interval, keeping a rate-limit back-off that is longer."""
+    """Set a cadence's interval, keeping a longer rate-limit back-off or budget floor."""
     coordinator.base_interval = interval
+    interval = coordinator.polling_interval
     backoff = coordinator.rate_limit.backoff
     coordinator.update_interval = max(interval, backoff) if backoff else interval

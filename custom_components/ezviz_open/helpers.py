@@ -27,9 +27,11 @@ from .api.errors import (
 from .api.ptz import PtzDirection, PtzSpeed
 from .const import DOMAIN
 from .entity import EzvizDetailEntity, EzvizEntity
+from .usage import QuotaUsedUpError, format_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Mapping
+    from datetime import datetime
 
     from homeassistant.config_entries import ConfigEntry
 
@@ -56,8 +58,27 @@ _CODE_KEYS: dict[int | None, str] = {
 }
 
 
-def translate_error(err: EzvizError) -> HomeAssistantError:
-    """Turn a client error into a translated error naming the reason."""
+def quota_error(resets: datetime) -> HomeAssistantError:
+    """Return the error of an action refused because the call quota is used up."""
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="quota_exhausted",
+        translation_placeholders={"resets": format_time(resets)},
+    )
+
+
+def translate_error(
+    err: EzvizError, quota_until: datetime | None = None
+) -> HomeAssistantError:
+    """Turn a client error into a translated error naming the reason.
+
+    A used-up quota says when it is assumed to reset: the time a refusal
+    without sending carries, else ``quota_until`` (``RateLimitState``).
+    """
+    if isinstance(err, EzvizRateLimitError) and err.is_quota:
+        resets = err.resets if isinstance(err, QuotaUsedUpError) else quota_until
+        if resets is not None:
+            return quota_error(resets)
     if isinstance(err, EzvizParameterError) and not isinstance(err, EzvizNoChangeError):
         return ServiceValidationError(
             translation_domain=DOMAIN,
@@ -102,7 +123,7 @@ def ezviz_exception_handler[_EntityT: EzvizEntity, **_P, _R](
         except EzvizError as err:
             if isinstance(err, EzvizAuthError):
                 self.coordinator.config_entry.async_start_reauth(self.hass)
-            raise translate_error(err) from err
+            raise translate_error(err, self.runtime.rate_limit.quota_until) from err
 
     return handler
 

@@ -6,7 +6,8 @@ stores it in the options (which reloads the entry and clears the issue).
 
 The rate-limit issue is raised and cleared by ``RateLimitState``
 (``coordinator.py``), the budget-floors issue by ``BudgetGovernor``
-(``governor.py``), a refused detector rename by ``detectors.py``; every
+(``governor.py``), the budget-spent issue by ``RequestCounter``
+(``usage.py``), a refused detector rename by ``detectors.py``; every
 issue of an entry goes when the entry is removed (``async_delete_issues``).
 """
 
@@ -28,6 +29,7 @@ from .const import (
     CONF_VERIFICATION_CODES,
     DOMAIN,
     ISSUE_BUDGET_FLOORS,
+    ISSUE_BUDGET_SPENT,
     ISSUE_RATE_LIMITED,
     ISSUE_VERIFICATION_CODE,
 )
@@ -97,6 +99,7 @@ def async_delete_issues(
         _prefix(entry_id),
         f"{ISSUE_RATE_LIMITED}_{entry_id}",
         f"{ISSUE_BUDGET_FLOORS}_{entry_id}",
+        f"{ISSUE_BUDGET_SPENT}_{entry_id}",
     )
     if not keep_renames:
         prefixes += (f"detector_rename_{entry_id}_",)

@@ -36,6 +36,7 @@ from .topics import TOPIC_INFO, TOPIC_STATUS, TOPIC_STORAGE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -204,7 +205,9 @@ async def async_setup_entry(
         return entities
 
     async_setup_device_entities(entry, async_add_entities, _entities)
-    async_add_entities([EzvizProjectedRequestsSensor(entry)])
+    async_add_entities(
+        [EzvizCloudRequestsSensor(entry), EzvizProjectedRequestsSensor(entry)]
+    )
 
 
 class EzvizDetailSensor[T](EzvizDetailEntity[T], SensorEntity):
@@ -286,3 +289,58 @@ class EzvizProjectedRequestsSensor(SensorEntity):
         attributes = self._governor.as_dict()
         attributes.pop("projected")
         return attributes
+
+
+class EzvizCloudRequestsSensor(SensorEntity):
+    """Requests sent to the cloud this budget period (``usage.py``), on the account.
+
+    A total that starts again from 0 each period: ``last_reset`` is the
+    period's start, so long-term statistics add the periods up.
+    """
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    _attr_translation_key = "cloud_requests"
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_native_unit_of_measurement = "requests"
+    _attr_state_class = SensorStateClass.TOTAL
+    _unrecorded_attributes = frozenset(
+        {"period_end", "budget", "reserve", "polling_allowance"}
+    )
+
+    def __init__(self, entry: EzvizOpenConfigEntry) -> None:
+        """Attach the sensor to the account's device."""
+        self._usage = entry.runtime_data.usage
+        self._attr_unique_id = f"{entry.entry_id}_cloud_requests"
+        self._attr_device_info = service_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the count."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._usage.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> int:
+        """Requests sent this period."""
+        return self._usage.total
+
+    @property
+    def last_reset(self) -> datetime:
+        """The start of the period."""
+        return self._usage.period_start
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The period, the budget and reserve, and the count by kind."""
+        usage = self._usage.as_dict()
+        return {
+            key: usage[key]
+            for key in (
+                "period_start",
+                "period_end",
+                "budget",
+                "reserve",
+                "polling_allowance",
+                "by_kind",
+            )
+        }

@@ -1086,3 +1086,55 @@ async def test_composite_client_uses_the_transport(
     devices = await client.list_devices()
     assert len(devices) == len(simulator.state.devices)
     assert simulator.count(TOKEN_PATH) == 1
+
+
+async def test_on_request_sees_every_request_sent(
+    socket_enabled: None, session: aiohttp.ClientSession
+) -> None:
+    """Tokens, the retry after 10002, and every page: one call per request sent."""
+    sent: list[str] = []
+    async with Simulator(fleet=_fleet(120)) as sim:
+        client = BaseClient(
+            session,
+            sim.app_key,
+            sim.app_secret,
+            base_url=sim.base_url,
+            on_request=sent.append,
+        )
+        await client._lapp_all_pages(DEVICE_LIST)
+        sim.expire_tokens()
+        await client._lapp(DEVICE_LIST, {"pageStart": 0, "pageSize": 1})
+        assert sent == [request.path for request in sim.requests]
+        assert sent == [TOKEN_PATH, *[DEVICE_LIST] * 4, TOKEN_PATH, DEVICE_LIST]
+
+
+async def test_on_request_may_refuse_and_on_error_sees_refusals(
+    simulator: Simulator, session: aiohttp.ClientSession
+) -> None:
+    """An error raised by on_request is the caller's, nothing sent; cloud errors reported."""
+    refused = EzvizRateLimitError("not now", code=10007)
+    errors: list[EzvizApiError] = []
+
+    def _gate(path: str) -> None:
+        if path == DEVICE_LIST:
+            raise refused
+
+    client = BaseClient(
+        session,
+        simulator.app_key,
+        simulator.app_secret,
+        base_url=simulator.base_url,
+        on_request=_gate,
+        on_error=errors.append,
+    )
+    with pytest.raises(EzvizRateLimitError) as info:
+        await client._lapp(DEVICE_LIST)
+    assert info.value is refused
+    assert [request.path for request in simulator.requests] == [TOKEN_PATH]
+    assert errors == []
+
+    simulator.faults.error("/api/lapp/camera/list", 10007)
+    with pytest.raises(EzvizRateLimitError) as info:
+        await client._lapp("/api/lapp/camera/list")
+    assert errors == [info.value]
+    assert info.value.is_quota

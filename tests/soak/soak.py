@@ -17,7 +17,12 @@ Phases:
 3. ``rate limit``: every call refused with 10029 for a window; the
    integration sends at most ``RATE_LIMIT_WINDOW_MAX_REQUESTS`` in it, then
    resumes.
-4. ``reauth``: the secret really changes on the simulator; exactly one
+4. ``quota``: every call refused with 10007 (call quota used up) for
+   ``QUOTA_WINDOW``; the integration sends one device-list check an hour
+   and nothing else, keeps every state, refuses commands at once with the
+   translated quota error, raises the issue; when the cloud accepts calls
+   again, the issue goes and everything is true to the simulator again.
+5. ``reauth``: the secret really changes on the simulator; exactly one
    reauth flow starts, and completing it with the new secret restores
    everything.
 
@@ -87,6 +92,10 @@ MIN_FAULT_SHARE = 0.10
 #: requests (a refused call backs every cadence off: 5 min, then doubling).
 RATE_LIMIT_WINDOW = timedelta(minutes=60)
 RATE_LIMIT_WINDOW_MAX_REQUESTS = 8
+#: The quota phase: 10007 for this long. A used-up quota stops every
+#: request until the budget period ends, but for one check an hour, so it is
+#: not among the chaos phase's random faults (one would idle the rest of it).
+QUOTA_WINDOW = timedelta(hours=3)
 STEP = timedelta(seconds=60)
 #: The chaos ends with the cloud down this long (longer than a detail round).
 OUTAGE = timedelta(minutes=61)
@@ -102,7 +111,6 @@ REMOVED_SERIAL = "BC1000002"
 FAULT_KINDS: dict[str, tuple[dict[str, Any], float]] = {
     "10002 token rejected": ({"code": 10002}, 1.5),
     "10029 frequency limit": ({"code": 10029}, 0.3),
-    "10007 daily quota": ({"code": 10007}, 0.2),
     "49999 server error": ({"code": 49999, "include_token": True}, 1.0),
     "50000 server error": ({"code": 50000, "include_token": True}, 1.0),
     "HTTP 500 page": ({"http_status": 500, "include_token": True}, 0.7),
@@ -172,6 +180,9 @@ class SoakReport:
     recovery_bounds: dict[str, timedelta] = field(default_factory=dict)
     rate_limit_requests: int = 0
     rate_limit_resumed_after: timedelta | None = None
+    quota_requests: int = 0
+    quota_commands_refused: int = 0
+    quota_resumed_after: timedelta | None = None
     reauth_flows: int = 0
     log_records: int = 0
     secrets_checked: int = 0
@@ -206,6 +217,14 @@ class SoakReport:
             + (
                 f"{_fmt(self.rate_limit_resumed_after)} after it ended"
                 if self.rate_limit_resumed_after is not None
+                else "never"
+            ),
+            f"quota window of {_fmt(QUOTA_WINDOW)}: {self.quota_requests} "
+            f"requests sent, {self.quota_commands_refused} commands refused, "
+            "resumed "
+            + (
+                f"{_fmt(self.quota_resumed_after)} after it ended"
+                if self.quota_resumed_after is not None
                 else "never"
             ),
             f"reauth flows: {self.reauth_flows} (in the changed-secret phase only)",
@@ -364,6 +383,7 @@ class Soak:
                 await self._chaos()
                 await self._recovery()
                 await self._rate_limit_window()
+                await self._quota_window()
                 await self._reauth()
                 await self._final_checks(capture.records)
         finally:
@@ -654,7 +674,11 @@ class Soak:
     # -- 2. recovery -------------------------------------------------------------
 
     def _entities_by_device(self) -> dict[str, list[str]]:
-        """Entity ids of this integration by identifier of their device."""
+        """Entity ids of this integration by identifier of their device.
+
+        The account's own device (its request count, which every request
+        changes) is left out.
+        """
         devices = dr.async_get(self.hass)
         result: dict[str, list[str]] = {}
         for entity in er.async_entries_for_config_entry(
@@ -666,7 +690,7 @@ class Soak:
             if device is None:
                 continue
             for domain, identifier in device.identifiers:
-                if domain == DOMAIN:
+                if domain == DOMAIN and identifier != self.entry.entry_id:
                     result.setdefault(identifier, []).append(entity.entity_id)
         return result
 
@@ -860,7 +884,107 @@ class Soak:
         ):
             self._fail("the rate-limit repair issue stayed after calls resumed")
 
-    # -- 4. reauth ---------------------------------------------------------------
+    # -- 4. quota ----------------------------------------------------------------
+
+    async def _quota_window(self) -> None:
+        first = len(self.sim.requests)
+        states = self._states()
+        rule = self.sim.faults.add(code=10007)
+        self.rule_kinds[rule.id] = "10007 window"
+        elapsed = timedelta()
+        issue_seen = False
+        while elapsed < QUOTA_WINDOW:
+            await self.step()
+            elapsed += STEP
+            issue_seen |= any(
+                issue.domain == DOMAIN
+                and issue.issue_id.startswith("rate_limited")
+                and issue.translation_key == "quota_exhausted"
+                for issue in ir.async_get(self.hass).issues.values()
+            )
+            if self.minute % 20 == 0:
+                await self._refused_command()
+        self.sim.faults.remove(rule)
+        sent = self.sim.requests[first:]
+        self.report.quota_requests = len(sent)
+        # The first refusal, then one check an hour (a new budget period
+        # within the window resumes polling once more).
+        hours = int(QUOTA_WINDOW.total_seconds() // 3600)
+        allowed = hours + 3
+        paths = Counter(r.path for r in sent)
+        if len(sent) > allowed or set(paths) - {DEVICE_LIST_PATH, TOKEN_PATH}:
+            self._fail(f"{len(sent)} requests while the quota was used up: {paths}")
+        if not issue_seen:
+            self._fail("no quota repair issue while the quota was used up")
+        changed = sorted(
+            f"{entity_id}: {state} -> {self._states().get(entity_id)}"
+            for entity_id, state in states.items()
+            if self._states().get(entity_id) != state
+            and not entity_id.startswith("button.")
+        )
+        if changed:
+            self._fail(f"states lost while the quota was used up: {changed[:10]}")
+        end = len(self.sim.requests)
+        elapsed = timedelta()
+        while elapsed <= timedelta(hours=1) + STEP:
+            if any(
+                r.path == DEVICE_LIST_PATH and r.code == 200
+                for r in self.sim.requests[end:]
+            ):
+                self.report.quota_resumed_after = elapsed
+                break
+            await self.step()
+            elapsed += STEP
+        else:
+            self._fail("the integration did not resume after the quota window")
+        detail = self.entry.runtime_data.detail
+        for _ in range(int(detail.update_interval.total_seconds() // 60) + 2):
+            if not any(self._problems().values()):
+                break
+            await self.step()
+        if problems := {k: v for k, v in self._problems().items() if v}:
+            self._fail(f"not restored after the quota window: {problems}")
+        if any(
+            issue.domain == DOMAIN and issue.issue_id.startswith("rate_limited")
+            for issue in ir.async_get(self.hass).issues.values()
+        ):
+            self._fail("the quota repair issue stayed after calls resumed")
+
+    async def _refused_command(self) -> None:
+        """A command while the quota is used up: refused at once, nothing sent."""
+        picked = self._pick_command()
+        if picked is None:
+            return
+        domain, service, data = picked
+        if (state := self.hass.states.get(data["entity_id"])) is None or (
+            state.state == STATE_UNAVAILABLE
+        ):
+            return
+        first = len(self.sim.requests)
+        try:
+            await self.drive(
+                self.hass.services.async_call(domain, service, data, blocking=True)
+            )
+        except HomeAssistantError as err:
+            if err.translation_key != "quota_exhausted":
+                self._fail(
+                    f"minute {self.minute}: {domain}.{service} while the quota was "
+                    f"used up raised {err.translation_key or repr(err)}"
+                )
+        else:
+            self._fail(
+                f"minute {self.minute}: {domain}.{service} went through while "
+                "the quota was used up"
+            )
+        if len(self.sim.requests) > first:
+            self._fail(
+                f"minute {self.minute}: {domain}.{service} sent a request while "
+                "the quota was used up"
+            )
+        self.report.quota_commands_refused += 1
+        await self.settle()
+
+    # -- 5. reauth ---------------------------------------------------------------
 
     async def _reauth(self) -> None:
         self.in_reauth_phase = True

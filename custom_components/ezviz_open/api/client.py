@@ -17,6 +17,11 @@ restarts, renewed shortly before it expires and, on 10002, renewed once and
 the call retried once; a 10002 of the
 fresh token too is ``EzvizTokenRejectedError`` (transient, not the credentials).
 
+Every call is metered by the cloud, so the owner can watch them: ``on_request``
+is called with the path of each request about to be sent (tokens, retries
+and every page included; it may raise an ``EzvizError`` to refuse sending
+it), and ``on_error`` with each error the cloud answers, before it is raised.
+
 Nothing here logs the app secret, the token or the replies' data.
 """
 
@@ -39,6 +44,7 @@ from .errors import (
     EzvizApiError,
     EzvizAuthError,
     EzvizConnectionError,
+    EzvizError,
     EzvizRateLimitError,
     EzvizResponseError,
     EzvizServerError,
@@ -240,6 +246,8 @@ class BaseClient:
         base_url: str = GLOBAL_BASE_URL,
         token: TokenInfo | None = None,
         on_token: Callable[[TokenInfo], None] | None = None,
+        on_request: Callable[[str], None] | None = None,
+        on_error: Callable[[EzvizApiError], None] | None = None,
         request_timeout: float = 15.0,
         max_concurrent_requests: int = 4,
         renew_margin: float = 300.0,
@@ -251,6 +259,8 @@ class BaseClient:
         self._base_url = normalise_url(base_url)
         self._token = token
         self._on_token = on_token
+        self._on_request = on_request
+        self._on_error = on_error
         self._request_timeout = request_timeout
         self._max_concurrent_requests = max(1, max_concurrent_requests)
         self._semaphore = asyncio.Semaphore(self._max_concurrent_requests)
@@ -403,6 +413,10 @@ class BaseClient:
         """
         started = time.monotonic()
         async with self._semaphore:
+            if self._on_request is not None:
+                # Counted as sent: an attempt that never reaches the cloud
+                # errs on the side of the quota.
+                self._on_request(path)
             try:
                 async with asyncio.timeout(self._request_timeout):
                     async with self._session.request(
@@ -459,13 +473,14 @@ class BaseClient:
             if code != SUCCESS_CODE:
                 error = error_for_code(code, message, path)
                 error.http_status = status
+                self._report(error)
                 raise error
             if status < 400:
                 return payload.get("data")
         # Not the envelope (or a success code with an error status).
         if status >= 400:
             if v3:
-                raise error_for_http_status(status, path)
+                raise self._report(error_for_http_status(status, path))
             if status >= 500:
                 raise EzvizServerError(
                     f"HTTP {status} without an EZVIZ reply",
@@ -473,8 +488,12 @@ class BaseClient:
                     http_status=status,
                 )
             if status == 429:
-                raise EzvizRateLimitError(
-                    "HTTP 429 without an EZVIZ reply", endpoint=path, http_status=status
+                raise self._report(
+                    EzvizRateLimitError(
+                        "HTTP 429 without an EZVIZ reply",
+                        endpoint=path,
+                        http_status=status,
+                    )
                 )
         if payload is _NOT_JSON:
             msg = "The reply is not JSON"
@@ -483,6 +502,12 @@ class BaseClient:
         else:
             msg = "The reply is not an EZVIZ envelope"
         raise EzvizResponseError(msg, endpoint=path, http_status=status)
+
+    def _report[E: EzvizError](self, error: E) -> E:
+        """Tell the owner about an error the cloud answered; return it."""
+        if self._on_error is not None and isinstance(error, EzvizApiError):
+            self._on_error(error)
+        return error
 
     # -------------------------------------------------------------- envelopes
 
