@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.ezviz_open.budget import CadenceKey
 from custom_components.ezviz_open.const import (
     CONF_BUDGET_PERIOD,
     CONF_BUDGET_RESERVE,
@@ -213,8 +214,10 @@ async def test_budget_spent_holds_polling_back(
     hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """Only the device list at its floor; actions go on; an issue until midnight."""
-    freezer.move_to(_local("2026-03-10 20:00:00"))
+    freezer.move_to(_local("2026-03-10 08:00:00"))
     # 100 requests, 20 % reserve: polling may use 80 (setup takes about 45).
+    # The planner keeps every cadence at its floor, so spending the rest
+    # takes hours.
     entry = await _setup(
         hass, simulator, {CONF_REQUEST_BUDGET: 100, CONF_BUDGET_RESERVE: 20}
     )
@@ -222,7 +225,8 @@ async def test_budget_spent_holds_polling_back(
     issue_id = f"budget_spent_{entry.entry_id}"
     while not usage.polling_spent():
         assert _issue(hass, issue_id) is None
-        await _advance(hass, freezer, 60)
+        await _advance(hass, freezer, 300)
+    assert dt_util.now() < _local("2026-03-10 23:00:00")
     issue = _issue(hass, issue_id)
     assert issue is not None
     assert issue.translation_key == "budget_spent"
@@ -261,7 +265,12 @@ async def test_budget_spent_holds_polling_back(
     assert not usage.polling_spent()
     assert simulator.count(DEVICE_LIST_PATH) == 1
     assert simulator.count(ALARM_LIST_PATH) == 1
-    assert entry.runtime_data.account.update_interval == timedelta(seconds=60)
+    planned = entry.runtime_data.governor.plan
+    assert planned is not None
+    assert (
+        entry.runtime_data.account.update_interval
+        == (planned.intervals[CadenceKey.DEVICE_LIST])
+    )
 
 
 # -- quota used up (10007) -----------------------------------------------------
@@ -314,7 +323,12 @@ async def test_quota_used_up(
     await _advance(hass, freezer, 3600)
     assert _issue(hass, issue_id) is None
     assert entry.runtime_data.rate_limit.quota_until is None
-    assert entry.runtime_data.account.update_interval == timedelta(seconds=60)
+    planned = entry.runtime_data.governor.plan
+    assert planned is not None
+    assert (
+        entry.runtime_data.account.update_interval
+        == (planned.intervals[CadenceKey.DEVICE_LIST])
+    )
     simulator.reset_log()
     await _turn_on_privacy(hass)
     assert hass.states.get(PRIVACY).state == "on"
