@@ -6,12 +6,16 @@ that reaches it requests ``socket_enabled`` (through ``simulator``).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import CONF_URL
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.filters import props
 
@@ -27,6 +31,7 @@ from simulator import Simulator
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
+    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
     from syrupy.assertion import SnapshotAssertion
 
@@ -35,6 +40,16 @@ DEVICE_LIST_PATH = "/api/lapp/device/list"
 CAMERA_LIST_PATH = "/api/lapp/camera/list"
 CAPACITY_PATH = "/api/lapp/device/capacity"
 STATUS_PATH = "/api/lapp/device/status/get"
+ALARM_LIST_PATH = "/api/lapp/alarm/list"
+
+
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    """Move the clock on by ``seconds`` and run everything that fell due."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 from yarl import URL
 
@@ -27,6 +26,8 @@ from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES, DOMAIN
 from simulator import Simulator, generate_fleet
 from simulator.state import Alarm as SimAlarm
 
+from .conftest import ALARM_LIST_PATH, advance
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-ALARM_LIST_PATH = "/api/lapp/alarm/list"
 LIVING_ROOM_EVENT = "event.living_room_alarm"
 LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"
 LIVING_ROOM_PICTURE = "image.living_room_last_alarm_picture"
@@ -62,14 +62,6 @@ EXPECTED_GROUPS: dict[str, set[int]] = {
     "power_on": {12030, 12118},
     "power_off": {12029, 12119},
 }
-
-
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _add_alarm(
@@ -166,7 +158,7 @@ async def test_new_alarm_is_one_event_and_holds_motion(
     """A new alarm fires once, turns motion on, and off after the hold time."""
     simulator.reset_log()
     alarm = _add_alarm(simulator, "C6N000001", 10002)
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     state = hass.states.get(LIVING_ROOM_EVENT)
     assert state.attributes["event_type"] == "motion"
     assert state.attributes["alarm_id"] == alarm.alarm_id
@@ -181,11 +173,11 @@ async def test_new_alarm_is_one_event_and_holds_motion(
     assert request.form["status"] == "2"
 
     # Polled again (the alarm is still listed): not a second event.
-    await _advance(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_ON  # hold 30 s
-    await _advance(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_OFF
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert hass.states.get(LIVING_ROOM_EVENT).state == fired_at
     assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_OFF
     assert simulator.count(ALARM_LIST_PATH) == 2
@@ -236,7 +228,7 @@ async def test_alarm_poll_refused(
     assert not alarms.last_update_success
     alarm = _add_alarm(simulator, "C6N000001", 10002)
     simulator.reset_log()
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     if reauth:
         assert simulator.count(ALARM_LIST_PATH) == 0
         return
@@ -259,15 +251,15 @@ async def test_hold_time_from_options(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     _add_alarm(simulator, "DB1000003", 10016)
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert hass.states.get("binary_sensor.front_door_doorbell").state == STATE_ON
     assert hass.states.get("binary_sensor.front_door_motion").state == STATE_OFF
     assert (
         hass.states.get("event.front_door_alarm").attributes["event_type"] == "doorbell"
     )
-    await _advance(hass, freezer, 100)
+    await advance(hass, freezer, 100)
     assert hass.states.get("binary_sensor.front_door_doorbell").state == STATE_ON
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     assert hass.states.get("binary_sensor.front_door_doorbell").state == STATE_OFF
 
 
@@ -280,7 +272,7 @@ async def test_alarm_routing(
     """NVR alarms go to their channel; hub alarms to the hub."""
     _add_alarm(simulator, "NVR000005", 10013, channel=1)
     _add_alarm(simulator, "A1S000004", 10005)
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     porch = hass.states.get("event.porch_alarm")
     assert porch.attributes["event_type"] == "line_crossing"
     assert hass.states.get("binary_sensor.porch_motion").state == STATE_ON
@@ -305,7 +297,7 @@ async def test_paged_poll(
     for _ in range(60):
         _add_alarm(simulator, "BC1000002", 10010)
     simulator.reset_log()
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert simulator.count(ALARM_LIST_PATH) == 2
     assert len(events) == 60
     assert len(set(events)) == 60
@@ -420,7 +412,7 @@ async def test_alarm_requests_do_not_grow_with_devices(
             await hass.async_block_till_done(wait_background_tasks=True)
             sim.reset_log()
             for _ in range(480):
-                await _advance(hass, freezer, 180)
+                await advance(hass, freezer, 180)
             per_day[size] = sim.count(ALARM_LIST_PATH)
             assert await hass.config_entries.async_unload(entry.entry_id)
             await hass.async_block_till_done()
@@ -474,11 +466,11 @@ async def test_push_and_poll_are_one_event(
     simulator.reset_log()
     # The poll scheduled before push was healthy still comes; the next one
     # only 15 minutes later.
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert simulator.count(ALARM_LIST_PATH) == 1
-    await _advance(hass, freezer, 600)
+    await advance(hass, freezer, 600)
     assert simulator.count(ALARM_LIST_PATH) == 1  # slowed down by push
-    await _advance(hass, freezer, 300)
+    await advance(hass, freezer, 300)
     assert simulator.count(ALARM_LIST_PATH) == 2
     assert fired[0] == first.alarm_id
     assert fired[1] is None
@@ -496,7 +488,7 @@ async def test_push_and_poll_are_one_event(
     }
     assert coordinator.async_push_alarm(Alarm.from_api(pushed)) is True
     simulator.reset_log()
-    await _advance(hass, freezer, 900)
+    await advance(hass, freezer, 900)
     assert simulator.count(ALARM_LIST_PATH) == 1
     assert len(fired) == 3
     assert fired[2] is None

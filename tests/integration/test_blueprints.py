@@ -10,7 +10,6 @@ action is a stand-in: neither Home Assistant nor the simulator has a phone.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 import re
 import shutil
@@ -24,16 +23,17 @@ from homeassistant.core import ServiceCall, callback
 from homeassistant.setup import async_setup_component
 from homeassistant.util import yaml as yaml_util
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
 
 from simulator.state import Alarm as SimAlarm
+
+from .conftest import advance
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import (
+        MockConfigEntry,
+    )
     from pytest_homeassistant_custom_component.test_util.aiohttp import (
         AiohttpClientMocker,
     )
@@ -59,14 +59,6 @@ BLUEPRINT_FILES = sorted(path.name for path in BLUEPRINTS.glob("*.yaml"))
 
 
 # -- helpers -------------------------------------------------------------------
-
-
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _alarm(simulator: Simulator, serial: str, alarm_type: int, name: str) -> str:
@@ -253,14 +245,14 @@ async def test_doorbell_notify(
     )
     # Motion at the door is not a ring.
     _alarm(simulator, FRONT_DOOR, 10002, "Front Door")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert hass.states.get("event.front_door_alarm").attributes["event_type"] == (
         "motion"
     )
     assert notifications == []
 
     alarm_id = _alarm(simulator, FRONT_DOOR, 10016, "Front Door")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert len(notifications) == 1
     sent = notifications[0]
     assert sent["title"] == "Front Door"
@@ -315,7 +307,7 @@ async def test_doorbell_encrypted_picture_falls_back_to_snapshot(
             is_encrypt=1,
         )
     )
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     picture = hass.states.get("image.front_door_last_alarm_picture")
     assert picture.attributes["picture_status"] == "encrypted"
     assert [n["data"]["image"] for n in notifications] == [
@@ -353,7 +345,7 @@ async def test_alarm_notify(
     )
     simulator.reset_log()
     _alarm(simulator, GARDEN, 10010, "Garden")  # PIR
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     moves = [r for r in simulator.requests if r.path == "/api/lapp/device/preset/move"]
     assert [(r.form["deviceSerial"], r.form["index"]) for r in moves] == [
         (LIVING_ROOM, "2")
@@ -373,14 +365,14 @@ async def test_alarm_notify(
 
     # 3 minutes later: still quiet.
     _alarm(simulator, LIVING_ROOM, 10002, "Living Room")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert hass.states.get("event.living_room_alarm").attributes["event_type"] == (
         "motion"
     )
     assert len(notifications) == 1
     # 6 minutes after the notification: notifies again.
     _alarm(simulator, LIVING_ROOM, 10002, "Living Room")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert len(notifications) == 2
     assert notifications[1]["data"]["image"] == (
         "/api/image_proxy/image.living_room_last_alarm_picture"
@@ -412,7 +404,7 @@ async def test_alarm_notify_only_while_armed_and_chosen(
     simulator.reset_log()
     # Armed home, but only "armed away" was chosen.
     _alarm(simulator, LIVING_ROOM, 10002, "Living Room")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert notifications == []
     await hass.services.async_call(
         "alarm_control_panel",
@@ -423,7 +415,7 @@ async def test_alarm_notify_only_while_armed_and_chosen(
     assert simulator.state.devices[HUB].defence == 16
     # A lens covered is not motion.
     _alarm(simulator, LIVING_ROOM, 10011, "Living Room")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert hass.states.get("event.living_room_alarm").attributes["event_type"] == (
         "tamper"
     )
@@ -431,7 +423,7 @@ async def test_alarm_notify_only_while_armed_and_chosen(
     assert simulator.count("/api/lapp/device/preset/move") == 0
     # Motion while armed away: preset 1 (the default), then the notification.
     _alarm(simulator, LIVING_ROOM, 10002, "Living Room")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert len(notifications) == 1
     ptz = simulator.state.devices[LIVING_ROOM].ptz
     assert notifications[0]["ptz_position"] == ptz.presets[1]
@@ -460,7 +452,7 @@ async def test_alarm_notify_missing_preset_still_notifies(
     )
     simulator.reset_log()
     _alarm(simulator, LIVING_ROOM, 10002, "Living Room")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert simulator.count("/api/lapp/device/preset/move") == 1
     assert len(notifications) == 1
 
@@ -486,7 +478,7 @@ async def test_alarm_notify_without_ptz_camera(
     )
     simulator.reset_log()
     _alarm(simulator, LIVING_ROOM, 10002, "Living Room")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert simulator.count("/api/lapp/device/preset/move") == 0
     assert [n["message"].split(" at ")[0] for n in notifications] == ["Motion"]
     assert notifications[0]["data"]["actions"][0]["uri"] == (
@@ -536,7 +528,7 @@ async def test_detector_alarm_while_armed(
     await _detector_automation(hass, config_dir, outputs)
     assert hass.states.get(HUB_PANEL).state == "armed_home"
     _alarm(simulator, HUB, 10004, "Front Door Contact")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert [hass.states.get(e).state for e in outputs] == [STATE_ON, STATE_ON]
     for serial in (LIVING_ROOM, GARDEN):
         sound = simulator.state.devices[serial].last_audition
@@ -576,7 +568,7 @@ async def test_detector_alarm_disarmed(
     assert simulator.state.devices[HUB].defence == 0
     await _detector_automation(hass, config_dir, outputs)
     _alarm(simulator, HUB, 10004, "Front Door Contact")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert hass.states.get("event.alarm_hub_alarm").attributes["event_type"] == (
         "door_contact"
     )
@@ -585,7 +577,7 @@ async def test_detector_alarm_disarmed(
     assert notifications == []
 
     _alarm(simulator, HUB, alarm_type, detector)
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert [hass.states.get(e).state for e in outputs] == [STATE_ON, STATE_ON]
     assert simulator.state.devices[LIVING_ROOM].last_audition["voiceIndex"] == 201
     assert len(notifications) == 1
@@ -624,9 +616,9 @@ async def test_arm_with_presence(
 
     hass.states.async_set("zone.home", "0")
     await hass.async_block_till_done()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert [devices[s].defence for s in armed] == [8, 0, 1]  # not yet: 2 minutes
-    await _advance(hass, freezer, 61)
+    await advance(hass, freezer, 61)
     assert [devices[s].defence for s in armed] == [16, 1, 1]  # hub away, cameras on
     assert devices[LIVING_ROOM].privacy == 0
     assert hass.states.get(HUB_PANEL).state == "armed_away"
@@ -656,9 +648,9 @@ async def test_arm_with_presence_back_before_the_delay(
     )
     hass.states.async_set("zone.home", "0")
     await hass.async_block_till_done()
-    await _advance(hass, freezer, 240)
+    await advance(hass, freezer, 240)
     hass.states.async_set("zone.home", "1")
-    await _advance(hass, freezer, 120)
+    await advance(hass, freezer, 120)
     assert hass.states.get(HUB_PANEL).state == "armed_home"
     assert simulator.state.devices[HUB].defence == 8
     assert simulator.count("/api/lapp/device/defence/set") == 0

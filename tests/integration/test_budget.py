@@ -22,7 +22,6 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 
 from custom_components.ezviz_open.alarm_coordinator import PUSH_HEALTHY_FOR
@@ -38,7 +37,14 @@ from custom_components.ezviz_open.const import (
 )
 from simulator import Simulator, generate_fleet
 
-from .conftest import CAMERA_LIST_PATH, DEVICE_LIST_PATH, STATUS_PATH, TOKEN_PATH
+from .conftest import (
+    ALARM_LIST_PATH,
+    CAMERA_LIST_PATH,
+    DEVICE_LIST_PATH,
+    STATUS_PATH,
+    TOKEN_PATH,
+    advance,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -49,21 +55,12 @@ if TYPE_CHECKING:
 
     from custom_components.ezviz_open.governor import BudgetGovernor
 
-ALARM_LIST_PATH = "/api/lapp/alarm/list"
 PROJECTED = "sensor.ezviz_open_platform_projected_cloud_requests"
 LIVING_ROOM = "C6N000001"
 LIVING_ROOM_CONNECTIVITY = "binary_sensor.living_room_connectivity"
 LIVING_ROOM_PRIVACY = "switch.living_room_privacy_mode"
 SECRET = "push-secret-1234"
 WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
-
-
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def _setup(
@@ -133,7 +130,7 @@ async def test_low_budget_day_stays_within(
 
     simulator.reset_log()
     for _ in range(24 * 60):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     day = Counter(r.path for r in simulator.requests if r.path != TOKEN_PATH)
     assert sum(day.values()) <= plan.allowance, day
     # Each cadence ran as planned (the harness fires up to a step late).
@@ -153,18 +150,18 @@ async def test_low_budget_day_stays_within(
     simulator.set_online(LIVING_ROOM, False)
     waited = 0
     while hass.states.get(LIVING_ROOM_CONNECTIVITY).state != STATE_OFF:
-        await _advance(hass, freezer, 10)
+        await advance(hass, freezer, 10)
         waited += 10
         assert waited <= device_list.seconds + 10
     simulator.set_online(LIVING_ROOM, True)
     for _ in range(device_list.seconds // 10 + 2):
-        await _advance(hass, freezer, 10)
+        await advance(hass, freezer, 10)
     # Settings follow the detail reads, every six hours.
     assert hass.states.get(LIVING_ROOM_PRIVACY).state == STATE_OFF
     simulator.state.devices[LIVING_ROOM].privacy = 1
     waited = 0
     while hass.states.get(LIVING_ROOM_PRIVACY).state != STATE_ON:
-        await _advance(hass, freezer, 600)
+        await advance(hass, freezer, 600)
         waited += 600
         assert waited <= intervals[CadenceKey.DETAIL].total_seconds() + 600
     assert _floors_issue(hass, entry) is None
@@ -242,14 +239,14 @@ async def test_push_health_relaxes_and_restores_the_device_list(
 
     simulator.reset_log()
     for _ in range(45):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     # The poll scheduled before push turned healthy, then one per 15 minutes.
     assert 3 <= simulator.count(DEVICE_LIST_PATH) <= 4
     assert governor.push_healthy
 
     simulator.reset_log()
     remaining = PUSH_HEALTHY_FOR - timedelta(minutes=45)
-    await _advance(hass, freezer, remaining.total_seconds() + 1)
+    await advance(hass, freezer, remaining.total_seconds() + 1)
     assert not governor.push_healthy
     assert account.update_interval == timedelta(seconds=60)
     assert alarms.update_interval == timedelta(seconds=180)
@@ -258,7 +255,7 @@ async def test_push_health_relaxes_and_restores_the_device_list(
     assert hass.states.get(PROJECTED).attributes["push_healthy"] is False
     simulator.reset_log()
     for _ in range(10):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert 9 <= simulator.count(DEVICE_LIST_PATH) <= 11
 
 
@@ -289,7 +286,7 @@ async def test_fleet_growth_replans(
     small = int(hass.states.get(PROJECTED).state)
 
     simulator.state.devices.update(later)
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     plan = governor.plan
     assert plan.fits
     assert plan.stretched == (CadenceKey.DETAIL,)
@@ -303,7 +300,7 @@ async def test_fleet_growth_replans(
     # And back: the devices leave, the detail reads return to the hour.
     for serial in later:
         del simulator.state.devices[serial]
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert governor.plan.stretched == ()
     assert detail.update_interval == timedelta(hours=1)
 
@@ -345,7 +342,7 @@ async def test_floors_that_do_not_fit_raise_an_issue(
     # At the floors, a day costs what the plan says.
     simulator.reset_log()
     for _ in range(24 * 4):
-        await _advance(hass, freezer, 900)
+        await advance(hass, freezer, 900)
     polled = sum(1 for r in simulator.requests if r.path != TOKEN_PATH)
     assert polled <= plan.floor_cost
 
@@ -402,7 +399,7 @@ async def test_presence_push_missed_ends_push_health(
     assert governor.push_healthy
     assert hass.states.get(LIVING_ROOM_CONNECTIVITY).state == STATE_OFF
     for _ in range(16):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert governor.push_healthy
     assert account.update_interval == timedelta(minutes=15)
 
@@ -410,7 +407,7 @@ async def test_presence_push_missed_ends_push_health(
     simulator.set_online(LIVING_ROOM, True)
     simulator.reset_log()
     for _ in range(16):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert simulator.count(DEVICE_LIST_PATH) == 1
     assert hass.states.get(LIVING_ROOM_CONNECTIVITY).state == STATE_ON
     assert not governor.push_healthy

@@ -12,23 +12,20 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
 
 from custom_components.ezviz_open.const import DOMAIN
 
 from .conftest import (
+    ALARM_LIST_PATH,
     CAMERA_LIST_PATH,
     CAPACITY_PATH,
     DEVICE_LIST_PATH,
     STATUS_PATH,
     TOKEN_PATH,
+    advance,
 )
 
 VERSION_PATH = "/api/lapp/device/version/info"
-ALARM_LIST_PATH = "/api/lapp/alarm/list"
 
 #: Detail requests per hour of the demo fleet at default options.
 HOURLY_DETAIL = {
@@ -42,19 +39,15 @@ HOURLY_DETAIL = {
     "/api/lapp/detector/list": 1,
 }
 
+
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import (
+        MockConfigEntry,
+    )
 
     from simulator import Simulator
-
-
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_requests_per_hour(
@@ -78,7 +71,7 @@ async def test_requests_per_hour(
     """
     simulator.reset_log()
     for _ in range(60):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     counts = simulator.counts()
     assert counts.pop(DEVICE_LIST_PATH) == 60
     assert counts.pop(CAMERA_LIST_PATH) == 1
@@ -105,7 +98,7 @@ async def test_requests_per_day(
     """
     simulator.reset_log()
     for _ in range(24):
-        await _advance(hass, freezer, 3600)
+        await advance(hass, freezer, 3600)
     counts = simulator.counts()
     assert counts.pop(DEVICE_LIST_PATH) == 24
     assert counts.pop(CAMERA_LIST_PATH) == 24
@@ -136,7 +129,7 @@ async def test_offline_device(
     """An offline device makes only its own entities unavailable."""
     assert hass.states.get("switch.living_room_privacy_mode").state == STATE_OFF
     simulator.set_online("C6N000001", False)
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert hass.states.get("binary_sensor.living_room_connectivity").state == STATE_OFF
     assert hass.states.get("switch.living_room_privacy_mode").state == STATE_UNAVAILABLE
     assert (
@@ -146,7 +139,7 @@ async def test_offline_device(
     assert hass.states.get("alarm_control_panel.driveway_arming").state == "armed_away"
     assert hass.states.get("binary_sensor.driveway_connectivity").state == STATE_ON
     simulator.set_online("C6N000001", True)
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert hass.states.get("switch.living_room_privacy_mode").state == STATE_OFF
 
 
@@ -199,7 +192,7 @@ async def test_offline_device_every_entity(
     assert_offline(before["C1C000007"])
     assert STATE_UNAVAILABLE not in before[serial].values()
     simulator.set_online(serial, False)
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     after = _states_by_device(hass, init_integration)
     assert_offline(after.pop(serial))
     before.pop(serial)
@@ -225,7 +218,7 @@ async def test_rate_limit_keeps_state_and_backs_off(
     issue_registry = ir.async_get(hass)
     rule = simulator.faults.error(DEVICE_LIST_PATH, 10029)
     simulator.reset_log()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert hass.states.get("alarm_control_panel.living_room_arming").state == "disarmed"
     issue = issue_registry.async_get_issue(DOMAIN, f"rate_limited_{entry.entry_id}")
     assert issue is not None
@@ -234,15 +227,15 @@ async def test_rate_limit_keeps_state_and_backs_off(
     assert account.update_interval == timedelta(minutes=5)
     # Backing off: no call during the next four minutes, then one.
     for _ in range(4):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert simulator.count(DEVICE_LIST_PATH) == 1
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert simulator.count(DEVICE_LIST_PATH) == 2
     assert account.update_interval == timedelta(minutes=10)
     assert caplog.text.count("refused calls") == 1
     # Accepted again: normal cadence, issue gone.
     simulator.faults.remove(rule)
-    await _advance(hass, freezer, 600)
+    await advance(hass, freezer, 600)
     assert account.update_interval == timedelta(seconds=60)
     assert (
         issue_registry.async_get_issue(DOMAIN, f"rate_limited_{entry.entry_id}") is None
@@ -258,11 +251,11 @@ async def test_transient_failure_marks_unavailable(
 ) -> None:
     """A failed account read is retried at the next cadence."""
     simulator.faults.error(DEVICE_LIST_PATH, 49999, times=1)
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert hass.states.get("binary_sensor.living_room_connectivity").state == (
         STATE_UNAVAILABLE
     )
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert hass.states.get("binary_sensor.living_room_connectivity").state == STATE_ON
 
 
@@ -275,7 +268,7 @@ async def test_auth_failure_while_running_starts_reauth(
     """A token the cloud stops accepting, and a secret it refuses: reauth."""
     simulator.set_app_secret("changed")
     simulator.expire_tokens()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
@@ -291,7 +284,7 @@ async def test_devices_added_and_removed(
     simulator.state.devices["C3W000010"] = simulator.state.unowned.pop("C3W000010")
     del simulator.state.devices["C8C000006"]
     simulator.reset_log()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert simulator.count(CAMERA_LIST_PATH) == 1
     assert simulator.count(CAPACITY_PATH) == 1
     new = device_registry.async_get_device(identifiers={(DOMAIN, "C3W000010")})
@@ -319,7 +312,7 @@ async def test_firmware_change_rereads_capabilities(
     device = simulator.state.devices["C1C000007"]
     device.upgrade.current = "V5.3.0 build 230101"
     simulator.reset_log()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     capacity = [r for r in simulator.requests if r.path == CAPACITY_PATH]
     assert [r.form["deviceSerial"] for r in capacity] == ["C1C000007"]
     entry = device_registry.async_get_device(identifiers={(DOMAIN, "C1C000007")})
@@ -340,7 +333,7 @@ async def test_channel_removed_from_a_recorder(
     """
     nvr = simulator.state.devices["NVR000005"]
     nvr.channels = [channel for channel in nvr.channels if channel.no != 2]
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert (
         device_registry.async_get_device(identifiers={(DOMAIN, "NVR000005_2")}) is None
     )

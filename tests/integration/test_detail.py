@@ -23,11 +23,10 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.ezviz_open.const import DOMAIN
 
-from .conftest import CAPACITY_PATH, DEVICE_LIST_PATH, STATUS_PATH
+from .conftest import CAPACITY_PATH, DEVICE_LIST_PATH, STATUS_PATH, advance
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -54,14 +53,6 @@ CHIME = "select.front_door_chime_type"
 ARMING = "alarm_control_panel.living_room_arming"
 
 
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 def _reauth_flows(hass: HomeAssistant) -> list[str]:
     return [
         flow["context"]["source"]
@@ -79,8 +70,8 @@ async def test_unsupported_endpoint_not_asked_again(
     chime = hass.states.get(CHIME).state
     simulator.faults.error(CHIME_PATH, 20015)
     simulator.reset_log()
-    await _advance(hass, freezer, 3600)
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert simulator.count(CHIME_PATH) == 1
     assert simulator.count(STATUS_PATH) == 12
     # The last value read stays.
@@ -97,11 +88,11 @@ async def test_device_refusal_keeps_last_value(
     simulator.state.devices["C6N000001"].privacy = 1
     simulator.state.devices["C6N000001"].microphone = 0
     rule = simulator.faults.error(STATUS_PATH, 20007)
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert hass.states.get(PRIVACY).state == STATE_OFF
     assert hass.states.get("switch.living_room_microphone").state == STATE_OFF
     simulator.faults.remove(rule)
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert hass.states.get(PRIVACY).state == STATE_ON
 
 
@@ -117,17 +108,17 @@ async def test_transport_failure(
     until the next round; the account's entities (arming) are not affected.
     """
     simulator.faults.bad_body(STATUS_PATH, "malformed", times=1)
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert hass.states.get(PRIVACY).state == STATE_OFF
 
     rules = [simulator.faults.bad_body(path, "malformed") for path in DETAIL_PATHS]
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert hass.states.get(PRIVACY).state == STATE_UNAVAILABLE
     assert hass.states.get(CHIME).state == STATE_UNAVAILABLE
     assert hass.states.get(ARMING).state == "disarmed"
     for rule in rules:
         simulator.faults.remove(rule)
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert hass.states.get(PRIVACY).state == STATE_OFF
 
 
@@ -140,11 +131,11 @@ async def test_detail_rate_limited(
 ) -> None:
     """A rate limit on a detail read keeps every value and is logged once."""
     simulator.faults.error(STATUS_PATH, 10029, times=1)
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert hass.states.get(PRIVACY).state == STATE_OFF
     assert caplog.text.count("refused calls") == 1
     # The next accepted call clears the repair issue.
-    await _advance(hass, freezer, 300)
+    await advance(hass, freezer, 300)
     issue_id = f"rate_limited_{init_integration.entry_id}"
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
     assert "accepts calls again" in caplog.text
@@ -158,7 +149,7 @@ async def test_detail_auth_failure_starts_reauth(
 ) -> None:
     """Credentials refused on a detail read start reauth."""
     simulator.faults.error(STATUS_PATH, 10030)
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert _reauth_flows(hass) == [SOURCE_REAUTH]
 
 
@@ -213,15 +204,15 @@ async def test_capabilities_retried_later(
     simulator.state.devices["C3W000010"] = simulator.state.unowned.pop("C3W000010")
     simulator.faults.error(CAPACITY_PATH, 20007, times=1)
     simulator.reset_log()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert simulator.count(CAPACITY_PATH) == 1
     device = device_registry.async_get_device(identifiers={(DOMAIN, "C3W000010")})
     assert device is None or not er.async_entries_for_device(entity_registry, device.id)
     for _ in range(9):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert simulator.count(CAPACITY_PATH) == 1
     assert simulator.count(DEVICE_LIST_PATH) == 10
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert simulator.count(CAPACITY_PATH) == 2
     device = device_registry.async_get_device(identifiers={(DOMAIN, "C3W000010")})
     assert device is not None
@@ -240,11 +231,11 @@ async def test_capabilities_rate_limited(
     simulator.state.devices["C3W000010"] = simulator.state.unowned.pop("C3W000010")
     simulator.faults.error(CAPACITY_PATH, 10029, times=1)
     simulator.reset_log()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     account = init_integration.runtime_data.account
     assert account.update_interval == timedelta(minutes=5)
     assert hass.states.get(ARMING).state == "disarmed"
-    await _advance(hass, freezer, 300)
+    await advance(hass, freezer, 300)
     assert account.update_interval == timedelta(seconds=60)
     assert simulator.count(CAPACITY_PATH) == 2
     device = device_registry.async_get_device(identifiers={(DOMAIN, "C3W000010")})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
@@ -22,7 +21,6 @@ from homeassistant.helpers import (
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     mock_restore_cache,
 )
 
@@ -33,6 +31,8 @@ from custom_components.ezviz_open.binary_sensor import alarm_matches
 from custom_components.ezviz_open.const import DOMAIN
 from custom_components.ezviz_open.detectors import guard_allows
 from simulator.state import Alarm as SimAlarm, Detector as SimDetector
+
+from .conftest import advance
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -47,14 +47,6 @@ CANCEL_PATH = "/api/lapp/detector/cancelAlarm"
 RENAME_PATH = "/api/lapp/detector/name/change"
 DOOR = "binary_sensor.front_door_contact_door"
 HALLWAY_HOME = "switch.hallway_motion_armed_in_home_mode"
-
-
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +221,7 @@ async def test_clear_alarm(
 ) -> None:
     """The hub's button clears its alarm; zone faults read again at once."""
     simulator.state.devices[HUB].detectors[2].zf_status = 1
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert hass.states.get("binary_sensor.kitchen_smoke_zone_fault").state == STATE_ON
     simulator.reset_log()
     await hass.services.async_call(
@@ -253,7 +245,7 @@ async def test_detectors_added_and_removed(
     """A detector paired or removed on the hub comes and goes without a reload."""
     hub = simulator.state.devices[HUB]
     hub.detectors.append(SimDetector(serial="T80000046", type="GAS", location="Boiler"))
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     gas = hass.states.get("binary_sensor.boiler_gas")
     assert gas is not None
     assert gas.attributes[ATTR_DEVICE_CLASS] == BinarySensorDeviceClass.GAS
@@ -261,13 +253,13 @@ async def test_detectors_added_and_removed(
     assert device_registry.async_get_device(identifiers={identifier}) is not None
 
     hub.detectors = [d for d in hub.detectors if d.serial != "T80000046"]
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert device_registry.async_get_device(identifiers={identifier}) is None
     assert hass.states.get("binary_sensor.boiler_gas") is None
 
     # Paired again: it comes back.
     hub.detectors.append(SimDetector(serial="T80000046", type="GAS", location="Boiler"))
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert hass.states.get("binary_sensor.boiler_gas") is not None
 
 
@@ -288,11 +280,11 @@ async def test_detector_alarm_holds(
             name="Front Door Contact",
         )
     )
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert hass.states.get(DOOR).state == STATE_ON
     # The smoke detector is not concerned.
     assert hass.states.get("binary_sensor.kitchen_smoke_smoke").state == STATE_OFF
-    await _advance(hass, freezer, 31)
+    await advance(hass, freezer, 31)
     assert hass.states.get(DOOR).state == STATE_OFF
 
 
@@ -323,18 +315,18 @@ async def test_detector_tamper(
     assert state.state == STATE_OFF
     assert state.attributes[ATTR_DEVICE_CLASS] == BinarySensorDeviceClass.TAMPER
     _tamper_alarm(simulator, "24027912025700001", 12021, "Kitchen Smoke")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert hass.states.get(smoke).state == STATE_ON
     assert hass.states.get(door).state == STATE_OFF
     # It stays on (no hold time) until the hub reports the recovery.
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert hass.states.get(smoke).state == STATE_ON
     _tamper_alarm(simulator, "24027912025700002", 12022, "Kitchen Smoke")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert hass.states.get(smoke).state == STATE_OFF
     # An alarm naming no detector of a hub with several concerns none of them.
     _tamper_alarm(simulator, "24027912025700003", 12021, "")
-    await _advance(hass, freezer, 180)
+    await advance(hass, freezer, 180)
     assert hass.states.get(smoke).state == STATE_OFF
     assert hass.states.get(door).state == STATE_OFF
 
@@ -400,7 +392,7 @@ async def test_rename_in_home_assistant_renames_on_hub(
 
     # The next read of the hub agrees: nothing is sent back.
     simulator.reset_log()
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert RENAME_PATH not in simulator.counts()
     assert _detector_device(device_registry).name == "Back Door"
 
@@ -461,7 +453,7 @@ async def test_rename_on_hub_renames_device(
     simulator.state.devices[HUB].detectors[0].location = "Patio Door"
     simulator.state.devices["C6N000001"].name = "Front Yard"
     simulator.reset_log()
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert RENAME_PATH not in simulator.counts()
     assert _detector_device(device_registry).name == "Patio Door"
     camera = device_registry.async_get_device(identifiers={(DOMAIN, "C6N000001")})
@@ -604,7 +596,7 @@ async def test_rename_refused_issue_goes_with_its_cause(
     assert simulator.count(RENAME_PATH) == 0
 
     hub.detectors = [d for d in hub.detectors if d.serial != "T10000042"]
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert _rename_issues(issue_registry) == []
 
 

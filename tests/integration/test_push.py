@@ -36,6 +36,8 @@ from custom_components.ezviz_open.push import (
 )
 from simulator.state import Alarm as SimAlarm
 
+from .conftest import ALARM_LIST_PATH
+
 if TYPE_CHECKING:
     from aiohttp import ClientResponse
     from freezegun.api import FrozenDateTimeFactory
@@ -47,7 +49,6 @@ if TYPE_CHECKING:
 SECRET = "push-secret-1234"
 WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
 PATH = f"/api/webhook/{WEBHOOK_ID}"
-ALARM_LIST_PATH = "/api/lapp/alarm/list"
 LIVING_ROOM = "C6N000001"
 LIVING_ROOM_EVENT = "event.living_room_alarm"
 LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"

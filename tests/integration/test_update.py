@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.components.update import (
@@ -16,9 +15,8 @@ from homeassistant.components.update import (
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON
 from homeassistant.exceptions import HomeAssistantError
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from .conftest import CAPACITY_PATH, DEVICE_LIST_PATH
+from .conftest import CAPACITY_PATH, DEVICE_LIST_PATH, advance
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -33,14 +31,6 @@ UPGRADE_STATUS_PATH = "/api/lapp/device/upgrade/status"
 VERSION_PATH = "/api/lapp/device/version/info"
 OLD = "V5.3.8 build 230510"
 NEW = "V5.3.9 build 231020"
-
-
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def _install(hass: HomeAssistant, entity_id: str = ENTITY_ID) -> None:
@@ -73,19 +63,19 @@ async def test_install_with_progress(
     assert state.attributes[ATTR_IN_PROGRESS] is True
     assert state.attributes[ATTR_UPDATE_PERCENTAGE] == 0
 
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     state = hass.states.get(ENTITY_ID)
     assert state.attributes[ATTR_IN_PROGRESS] is True
     assert state.attributes[ATTR_UPDATE_PERCENTAGE] == 50
 
     # Rebooting: the device is offline, the update entity stays available.
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     assert hass.states.get("binary_sensor.living_room_connectivity").state == "off"
     state = hass.states.get(ENTITY_ID)
     assert state.attributes[ATTR_IN_PROGRESS] is True
     assert state.attributes[ATTR_UPDATE_PERCENTAGE] == 100
 
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     state = hass.states.get(ENTITY_ID)
     assert state.state == STATE_OFF
     assert state.attributes[ATTR_IN_PROGRESS] is False
@@ -97,7 +87,7 @@ async def test_install_with_progress(
     ] == ["C6N000001"]
 
     # No more status reads once it ended.
-    await _advance(hass, freezer, 120)
+    await advance(hass, freezer, 120)
     assert simulator.count(UPGRADE_STATUS_PATH) == 3
 
 
@@ -111,7 +101,7 @@ async def test_failed_upgrade(
     """A failed upgrade ends the progress and is logged."""
     simulator.state.devices["C6N000001"].upgrade.fail = True
     await _install(hass)
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     state = hass.states.get(ENTITY_ID)
     assert state.attributes[ATTR_IN_PROGRESS] is False
     assert state.state == STATE_ON
@@ -127,13 +117,13 @@ async def test_upgrade_status_unreadable(
     """Progress that cannot be read is followed for 30 minutes at most."""
     simulator.faults.error(UPGRADE_STATUS_PATH, 20008)
     await _install(hass)
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     assert hass.states.get(ENTITY_ID).attributes[ATTR_IN_PROGRESS] is True
     for _ in range(60):
-        await _advance(hass, freezer, 30)
+        await advance(hass, freezer, 30)
     assert hass.states.get(ENTITY_ID).attributes[ATTR_IN_PROGRESS] is False
     simulator.reset_log()
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     assert simulator.count(UPGRADE_STATUS_PATH) == 0
 
 
@@ -172,13 +162,13 @@ async def test_version_reread_after_firmware_change(
     """Upgraded elsewhere: the list shows it; version/info is asked again once."""
     simulator.state.devices["C6N000001"].upgrade.current = NEW
     simulator.reset_log()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert simulator.count(DEVICE_LIST_PATH) == 1
     state = hass.states.get(ENTITY_ID)
     assert state.attributes[ATTR_INSTALLED_VERSION] == NEW
     assert state.state == STATE_OFF
     for _ in range(59):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     versions = [r for r in simulator.requests if r.path == VERSION_PATH]
     assert [r.form["deviceSerial"] for r in versions] == ["C6N000001"]
 
@@ -192,13 +182,13 @@ async def test_upgrade_progress_refused(
     """A rate limit keeps the progress; refused credentials stop and reauth."""
     rule = simulator.faults.error(UPGRADE_STATUS_PATH, 10029)
     await _install(hass)
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     state = hass.states.get(ENTITY_ID)
     assert state.attributes[ATTR_IN_PROGRESS] is True
     assert init_integration.runtime_data.rate_limit.active
     simulator.faults.remove(rule)
     simulator.faults.error(UPGRADE_STATUS_PATH, 10030)
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     assert not init_integration.runtime_data.detail.upgrading("C6N000001")
     flows = hass.config_entries.flow.async_progress_by_handler("ezviz_open")
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
@@ -214,7 +204,7 @@ async def test_unload_stops_following(
     await _install(hass)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     simulator.reset_log()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert simulator.count(UPGRADE_STATUS_PATH) == 0
 
 
@@ -230,7 +220,7 @@ async def test_install_while_upgrading_is_refused(
     with pytest.raises(HomeAssistantError):
         await _install(hass)
     assert simulator.count(UPGRADE_PATH) == 1
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     assert simulator.count(UPGRADE_STATUS_PATH) == 1
 
 
@@ -245,9 +235,9 @@ async def test_device_removed_while_upgrading_stops_following(
     detail = init_integration.runtime_data.detail
     assert detail.upgrading("C6N000001")
     del simulator.state.devices["C6N000001"]
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert not detail.upgrading("C6N000001")
     assert hass.states.get(ENTITY_ID) is None
     simulator.reset_log()
-    await _advance(hass, freezer, 120)
+    await advance(hass, freezer, 120)
     assert simulator.count(UPGRADE_STATUS_PATH) == 0

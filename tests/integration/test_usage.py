@@ -3,7 +3,6 @@ polling held back when the budget is spent, and a used-up quota (10007)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.camera import async_get_image, async_get_stream_source
@@ -16,7 +15,6 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 
 from custom_components.ezviz_open.budget import CadenceKey
@@ -28,27 +26,27 @@ from custom_components.ezviz_open.const import (
     PERIOD_MONTH,
 )
 
-from .conftest import CAMERA_LIST_PATH, CAPACITY_PATH, DEVICE_LIST_PATH, TOKEN_PATH
+from .conftest import (
+    ALARM_LIST_PATH,
+    CAMERA_LIST_PATH,
+    CAPACITY_PATH,
+    DEVICE_LIST_PATH,
+    TOKEN_PATH,
+    advance,
+)
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
 
     from custom_components.ezviz_open.usage import RequestCounter
     from simulator import Simulator
 
-ALARM_LIST_PATH = "/api/lapp/alarm/list"
 SENSOR = "sensor.ezviz_open_platform_cloud_requests"
 PRIVACY = "switch.living_room_privacy_mode"
 CAMERA = "camera.living_room"
-
-
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _usage(entry: MockConfigEntry) -> RequestCounter:
@@ -106,7 +104,7 @@ async def test_counts_what_the_cloud_received_by_kind(
     """Every request the simulator received is counted once, under its kind."""
     usage = _usage(init_integration)
     for _ in range(4):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     counts = simulator.counts()
     assert usage.total == len(simulator.requests)
     assert usage.by_kind["token"] == counts.pop(TOKEN_PATH) == 1
@@ -146,7 +144,7 @@ async def test_count_survives_a_reload(
     """Within a period the count goes on after a reload; it is stored within a minute."""
     entry = init_integration
     at_setup = _usage(entry).total
-    await _advance(hass, freezer, 61)
+    await advance(hass, freezer, 61)
     stored = hass_storage[f"{DOMAIN}.{entry.entry_id}.usage"]["data"]
     assert stored["total"] >= at_setup > 0
     before = len(simulator.requests)
@@ -170,9 +168,9 @@ async def test_day_boundary(
     usage = _usage(entry)
     assert usage.period_start == _local("2026-03-10 00:00:00")
     assert usage.total == len(simulator.requests) > 0
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     simulator.reset_log()
-    await _advance(hass, freezer, 60)  # 00:00
+    await advance(hass, freezer, 60)  # 00:00
     assert usage.period_start == _local("2026-03-11 00:00:00")
     assert usage.period_end == _local("2026-03-12 00:00:00")
     assert usage.total == len(simulator.requests) > 0
@@ -197,11 +195,11 @@ async def test_month_boundary(
     usage = _usage(entry)
     assert usage.period_start == _local("2026-01-01 00:00:00")
     assert usage.period_end == _local("2026-02-01 00:00:00")
-    await _advance(hass, freezer, 120)  # past midnight: the same month
+    await advance(hass, freezer, 120)  # past midnight: the same month
     assert usage.total == len(simulator.requests)
     freezer.move_to(_local("2026-01-31 23:59:30"))
     simulator.reset_log()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert usage.period_start == _local("2026-02-01 00:00:00")
     assert usage.period_end == _local("2026-03-01 00:00:00")
     assert usage.total == len(simulator.requests) > 0
@@ -225,7 +223,7 @@ async def test_budget_spent_holds_polling_back(
     issue_id = f"budget_spent_{entry.entry_id}"
     while not usage.polling_spent():
         assert _issue(hass, issue_id) is None
-        await _advance(hass, freezer, 300)
+        await advance(hass, freezer, 300)
     assert dt_util.now() < _local("2026-03-10 23:00:00")
     issue = _issue(hass, issue_id)
     assert issue is not None
@@ -245,7 +243,7 @@ async def test_budget_spent_holds_polling_back(
 
     simulator.reset_log()
     for _ in range(60):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     # One device list at the floor (15 min) at most every 15 minutes.
     assert simulator.counts() == {DEVICE_LIST_PATH: 4}
     assert hass.states.get(PRIVACY).state == state_before
@@ -258,9 +256,9 @@ async def test_budget_spent_holds_polling_back(
 
     # Midnight: a new period, the issue goes, polling resumes at once.
     freezer.move_to(_local("2026-03-10 23:59:58"))
-    await _advance(hass, freezer, 1)  # what was due before midnight
+    await advance(hass, freezer, 1)  # what was due before midnight
     simulator.reset_log()
-    await _advance(hass, freezer, 2)
+    await advance(hass, freezer, 2)
     assert _issue(hass, issue_id) is None
     assert not usage.polling_spent()
     assert simulator.count(DEVICE_LIST_PATH) == 1
@@ -288,7 +286,7 @@ async def test_quota_used_up(
     issue_id = f"rate_limited_{entry.entry_id}"
     rule = simulator.faults.error("*", 10007)
     simulator.reset_log()
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert simulator.counts() == {DEVICE_LIST_PATH: 1}
     issue = _issue(hass, issue_id)
     assert issue is not None
@@ -312,15 +310,15 @@ async def test_quota_used_up(
 
     # An hour: nothing but one device-list check at its end.
     for _ in range(58):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert len(simulator.requests) == 1
-    await _advance(hass, freezer, 120)
+    await advance(hass, freezer, 120)
     assert simulator.counts() == {DEVICE_LIST_PATH: 2}
     assert caplog.text.count("call quota used up") == 1
 
     # The cloud accepts calls again: the issue goes, polling resumes.
     simulator.faults.remove(rule)
-    await _advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600)
     assert _issue(hass, issue_id) is None
     assert entry.runtime_data.rate_limit.quota_until is None
     planned = entry.runtime_data.governor.plan
@@ -333,7 +331,7 @@ async def test_quota_used_up(
     await _turn_on_privacy(hass)
     assert hass.states.get(PRIVACY).state == "on"
     for _ in range(3):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert simulator.count(DEVICE_LIST_PATH) == 3
     assert simulator.count(ALARM_LIST_PATH) >= 1
 
@@ -345,13 +343,13 @@ async def test_quota_resumes_at_period_end(
     freezer.move_to(_local("2026-03-10 23:30:00"))
     entry = await _setup(hass, simulator)
     rule = simulator.faults.error("*", 10007)
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert entry.runtime_data.rate_limit.quota_until == _local("2026-03-11 00:00:00")
     simulator.faults.remove(rule)
     freezer.move_to(_local("2026-03-10 23:59:58"))
-    await _advance(hass, freezer, 1)  # what was due before midnight
+    await advance(hass, freezer, 1)  # what was due before midnight
     simulator.reset_log()
-    await _advance(hass, freezer, 2)
+    await advance(hass, freezer, 2)
     assert simulator.count(DEVICE_LIST_PATH) == 1
     assert simulator.count(ALARM_LIST_PATH) == 1
     assert entry.runtime_data.rate_limit.quota_until is None
@@ -384,7 +382,7 @@ async def test_quota_used_up_survives_a_reload(
     freezer.move_to(_local("2026-03-10 12:00:00"))
     entry = await _setup(hass, simulator)
     rule = simulator.faults.error("*", 10007)
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     simulator.reset_log()
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -395,15 +393,15 @@ async def test_quota_used_up_survives_a_reload(
     assert issue.translation_placeholders == {"resets": "2026-03-11 00:00"}
     # Setup retries (5 s, 10 s, ... 80 s) cost nothing until the hour is over.
     for _ in range(57):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert simulator.requests == []
     for _ in range(4):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert simulator.counts() == {DEVICE_LIST_PATH: 1}
     assert entry.state is ConfigEntryState.SETUP_RETRY
     simulator.faults.remove(rule)
     for _ in range(62):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
         if entry.state is ConfigEntryState.LOADED:
             break
     assert entry.state is ConfigEntryState.LOADED
