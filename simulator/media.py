@@ -16,12 +16,15 @@ import io
 import struct
 import threading
 import time
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import av
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from PIL import Image, ImageDraw, ImageFont
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 FPS: Final = 10
 """Frame rate of every clip."""
@@ -218,27 +221,34 @@ def _render_clip(
         ),
     }
     clock_font = _font(height // 12)
-    packets: list[av.Packet] = []
-    for index in range(total):
-        img = base.copy()
-        draw = ImageDraw.Draw(img)
-        draw.rectangle(mover_box(size, index, total), fill=MOVER)
-        seconds = index / FPS
-        draw.text(
-            (width - width // 40, height // 30),
-            f"{int(seconds // 60):02d}:{seconds % 60:04.1f}",
-            font=clock_font,
-            fill=(255, 255, 0),
-            anchor="ra",
-        )
-        # PyAV 16 (Home Assistant 2026.2's pin) leaves from_image untyped.
-        image_frame = av.VideoFrame.from_image(img)  # type: ignore[no-untyped-call,unused-ignore]
-        frame = image_frame.reformat(format="yuv420p")
-        frame.pts = index
-        packets.extend(encoder.encode(frame))
-    packets.extend(encoder.encode(None))
-    frames = tuple(bytes(p) for p in packets)
-    keyframes = tuple(bool(p.is_keyframe) for p in packets)
+    def pictures() -> Iterator[av.VideoFrame | None]:
+        for index in range(total):
+            img = base.copy()
+            draw = ImageDraw.Draw(img)
+            draw.rectangle(mover_box(size, index, total), fill=MOVER)
+            seconds = index / FPS
+            draw.text(
+                (width - width // 40, height // 30),
+                f"{int(seconds // 60):02d}:{seconds % 60:04.1f}",
+                font=clock_font,
+                fill=(255, 255, 0),
+                anchor="ra",
+            )
+            # PyAV 16 (Home Assistant 2026.2's pin) leaves from_image untyped.
+            image_frame = av.VideoFrame.from_image(img)  # type: ignore[no-untyped-call,unused-ignore]
+            frame = image_frame.reformat(format="yuv420p")
+            frame.pts = index
+            yield frame
+        yield None  # flush the encoder
+
+    frames_out: list[bytes] = []
+    keyframes_out: list[bool] = []
+    for picture in pictures():
+        for packet in encoder.encode(picture):
+            frames_out.append(bytes(packet))
+            keyframes_out.append(bool(packet.is_keyframe))
+    frames = tuple(frames_out)
+    keyframes = tuple(keyframes_out)
     if len(frames) != total or not all(keyframes[::segment_frames]):
         raise RuntimeError("the encoder did not produce one keyframe per segment")
     nals = _nal_units(frames[0])

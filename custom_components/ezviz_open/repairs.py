@@ -36,7 +36,14 @@ from .const import (
 from .helpers import async_save_options
 
 if TYPE_CHECKING:
-    from homeassistant import data_entry_flow
+    import sys
+
+    # Home Assistant 2026.3 and later (which need Python 3.14) type repair flows'
+    # results as RepairsFlowResult; earlier releases as the plain FlowResult.
+    if sys.version_info >= (3, 14):
+        from homeassistant.components.repairs import RepairsFlowResult as FlowResult
+    else:
+        from homeassistant.data_entry_flow import FlowResult
 
     from . import EzvizOpenConfigEntry
 
@@ -119,13 +126,13 @@ class VerificationCodeRepairFlow(RepairsFlow):
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> FlowResult:
         """Start the fix (the flow manager passes the issue's data here)."""
         return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> FlowResult:
         """Ask for the code."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None:

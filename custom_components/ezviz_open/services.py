@@ -61,9 +61,11 @@ _PRESET_INDEX = vol.All(vol.Coerce(int), vol.Range(min=1, max=PRESET_MAX_INDEX))
 class _ServiceSchema(vol.Schema):
     """An entity action schema whose invalid input is a translated error."""
 
-    def __call__(self, data: Any) -> Any:
+    def __call__(self, data: Any, **kwargs: Any) -> Any:
+        # Home Assistant 2026.3 and later validate with probatio, whose schemas
+        # take a keyword-only ``context``; voluptuous (earlier releases) is untyped.
         try:
-            return super().__call__(data)  # type: ignore[no-untyped-call]
+            return super().__call__(data, **kwargs)  # type: ignore[no-untyped-call,unused-ignore]
         except vol.Invalid as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,

@@ -7,16 +7,22 @@ that reaches it requests ``socket_enabled`` (through ``simulator``).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from enum import StrEnum
+import re
+from typing import TYPE_CHECKING, Any
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import CONF_URL
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.syrupy import (
+    HomeAssistantSnapshotExtension,
+    HomeAssistantSnapshotSerializer,
+)
 from syrupy.filters import props
 
 from custom_components.ezviz_open.const import (
@@ -50,6 +56,22 @@ async def advance(
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def registered_device(hass: HomeAssistant, serial: str) -> dr.DeviceEntry | None:
+    """The device of this integration registered under ``serial``, or None.
+
+    Home Assistant 2026.10 refuses ``DeviceRegistry.async_get_device`` to any
+    caller that is not a custom integration (the tests are not), and its
+    replacements are not in 2025.4.4; the entries' own device lists answer on
+    every supported release.
+    """
+    registry = dr.async_get(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+            if (DOMAIN, serial) in device.identifiers:
+                return device
+    return None
 
 
 @pytest.fixture(autouse=True)
@@ -142,14 +164,49 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 #: 2025.4) and the camera attribute ``frontend_stream_type`` (removed since).
 #: Left out of the snapshots so that one copy holds on both.
 VERSION_DEPENDENT_FIELDS = props(
-    "object_id_base", "suggested_object_id", "frontend_stream_type"
+    "object_id_base", "suggested_object_id", "frontend_stream_type", "aliases"
 )
+
+
+#: The brand icon Home Assistant gives an update entity: a URL of the brands
+#: site until 2026.x, of its own brands API in 2026.10.
+_BRAND_ICON = re.compile(
+    r"^(?:https://brands\.home-assistant\.io/_|/api/brands/integration)/(.+)$"
+)
+
+
+class _Serializer(HomeAssistantSnapshotSerializer):
+    """Home Assistant's serializer, holding one copy on every supported release.
+
+    Home Assistant 2026.10 keys entity capabilities and state attributes by
+    StrEnum members (``SelectEntityCapabilityAttribute.OPTIONS``) where earlier
+    releases use plain strings (both compare and hash alike), and serves brand
+    icons from its own API: keys are written as their values, and a brand icon
+    as ``brand:<domain>/<file>``.
+    """
+
+    @classmethod
+    def _serialize(cls, data: Any, **kwargs: Any) -> str:
+        if isinstance(data, dict) and any(isinstance(key, StrEnum) for key in data):
+            data = type(data)(
+                {
+                    key.value if isinstance(key, StrEnum) else key: value
+                    for key, value in data.items()
+                }
+            )
+        elif isinstance(data, str) and (icon := _BRAND_ICON.match(data)):
+            data = f"brand:{icon.group(1)}"
+        return super()._serialize(data, **kwargs)
+
+
+class _Extension(HomeAssistantSnapshotExtension):
+    serializer_class = _Serializer
 
 
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots serialized like Home Assistant core's (stable ids and times)."""
     return snapshot.with_defaults(
-        extension_class=HomeAssistantSnapshotExtension,
+        extension_class=_Extension,
         exclude=VERSION_DEPENDENT_FIELDS,
     )

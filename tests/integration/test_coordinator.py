@@ -23,6 +23,7 @@ from .conftest import (
     STATUS_PATH,
     TOKEN_PATH,
     advance,
+    registered_device,
 )
 
 VERSION_PATH = "/api/lapp/device/version/info"
@@ -277,7 +278,6 @@ async def test_devices_added_and_removed(
     hass: HomeAssistant,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
-    device_registry: dr.DeviceRegistry,
     init_integration: MockConfigEntry,
 ) -> None:
     """A new device gets entities without a reload; a removed one leaves."""
@@ -287,7 +287,7 @@ async def test_devices_added_and_removed(
     await advance(hass, freezer, 60)
     assert simulator.count(CAMERA_LIST_PATH) == 1
     assert simulator.count(CAPACITY_PATH) == 1
-    new = device_registry.async_get_device(identifiers={(DOMAIN, "C3W000010")})
+    new = registered_device(hass, "C3W000010")
     assert new is not None
     entities = er.async_entries_for_device(er.async_get(hass), new.id)
     assert {entity.domain for entity in entities} == {
@@ -297,7 +297,7 @@ async def test_devices_added_and_removed(
         "event",
         "image",
     }
-    assert device_registry.async_get_device(identifiers={(DOMAIN, "C8C000006")}) is None
+    assert registered_device(hass, "C8C000006") is None
     assert hass.states.get("switch.driveway_video_encryption") is None
 
 
@@ -305,7 +305,6 @@ async def test_firmware_change_rereads_capabilities(
     hass: HomeAssistant,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
-    device_registry: dr.DeviceRegistry,
     init_integration: MockConfigEntry,
 ) -> None:
     """A new firmware version reads that device's capabilities again."""
@@ -315,7 +314,7 @@ async def test_firmware_change_rereads_capabilities(
     await advance(hass, freezer, 60)
     capacity = [r for r in simulator.requests if r.path == CAPACITY_PATH]
     assert [r.form["deviceSerial"] for r in capacity] == ["C1C000007"]
-    entry = device_registry.async_get_device(identifiers={(DOMAIN, "C1C000007")})
+    entry = registered_device(hass, "C1C000007")
     assert entry.sw_version == "V5.3.0 build 230101"
 
 
@@ -323,7 +322,6 @@ async def test_channel_removed_from_a_recorder(
     hass: HomeAssistant,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
-    device_registry: dr.DeviceRegistry,
     init_integration: MockConfigEntry,
 ) -> None:
     """A channel gone from the camera list leaves with its device; the rest stay.
@@ -334,9 +332,7 @@ async def test_channel_removed_from_a_recorder(
     nvr = simulator.state.devices["NVR000005"]
     nvr.channels = [channel for channel in nvr.channels if channel.no != 2]
     await advance(hass, freezer, 3600)
-    assert (
-        device_registry.async_get_device(identifiers={(DOMAIN, "NVR000005_2")}) is None
-    )
-    assert device_registry.async_get_device(identifiers={(DOMAIN, "NVR000005_1")})
+    assert registered_device(hass, "NVR000005_2") is None
+    assert registered_device(hass, "NVR000005_1")
     assert init_integration.runtime_data.account.data.camera("NVR000005", 2) is None
     assert init_integration.runtime_data.account.data.camera("NVR000005", 1)

@@ -18,7 +18,6 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
 )
 from homeassistant.helpers import (
-    device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
 )
@@ -26,7 +25,13 @@ import pytest
 
 from custom_components.ezviz_open.const import DOMAIN
 
-from .conftest import CAPACITY_PATH, DEVICE_LIST_PATH, STATUS_PATH, advance
+from .conftest import (
+    CAPACITY_PATH,
+    DEVICE_LIST_PATH,
+    STATUS_PATH,
+    advance,
+    registered_device,
+)
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -193,7 +198,6 @@ async def test_capabilities_retried_later(
     hass: HomeAssistant,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
-    device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
     init_integration: MockConfigEntry,
 ) -> None:
@@ -206,7 +210,7 @@ async def test_capabilities_retried_later(
     simulator.reset_log()
     await advance(hass, freezer, 60)
     assert simulator.count(CAPACITY_PATH) == 1
-    device = device_registry.async_get_device(identifiers={(DOMAIN, "C3W000010")})
+    device = registered_device(hass, "C3W000010")
     assert device is None or not er.async_entries_for_device(entity_registry, device.id)
     for _ in range(9):
         await advance(hass, freezer, 60)
@@ -214,7 +218,7 @@ async def test_capabilities_retried_later(
     assert simulator.count(DEVICE_LIST_PATH) == 10
     await advance(hass, freezer, 60)
     assert simulator.count(CAPACITY_PATH) == 2
-    device = device_registry.async_get_device(identifiers={(DOMAIN, "C3W000010")})
+    device = registered_device(hass, "C3W000010")
     assert device is not None
     assert er.async_entries_for_device(entity_registry, device.id)
 
@@ -223,7 +227,6 @@ async def test_capabilities_rate_limited(
     hass: HomeAssistant,
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
-    device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
     init_integration: MockConfigEntry,
 ) -> None:
@@ -238,7 +241,7 @@ async def test_capabilities_rate_limited(
     await advance(hass, freezer, 300)
     assert account.update_interval == timedelta(seconds=60)
     assert simulator.count(CAPACITY_PATH) == 2
-    device = device_registry.async_get_device(identifiers={(DOMAIN, "C3W000010")})
+    device = registered_device(hass, "C3W000010")
     assert device is not None
     assert er.async_entries_for_device(entity_registry, device.id)
 

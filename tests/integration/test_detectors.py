@@ -32,7 +32,7 @@ from custom_components.ezviz_open.const import DOMAIN
 from custom_components.ezviz_open.detectors import guard_allows
 from simulator.state import Alarm as SimAlarm, Detector as SimDetector
 
-from .conftest import advance
+from .conftest import advance, registered_device
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -100,7 +100,7 @@ async def test_detector_devices(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """One device per detector, via the hub; mode switches where the mask says."""
-    hub = device_registry.async_get_device(identifiers={(DOMAIN, HUB)})
+    hub = registered_device(hass, HUB)
     assert hub is not None
     detectors = {
         device.name: device
@@ -158,7 +158,7 @@ async def test_detectors_from_either_reply_shape(
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert simulator.count(LIST_PATH) >= 1
-    hub = device_registry.async_get_device(identifiers={(DOMAIN, HUB)})
+    hub = registered_device(hass, HUB)
     assert hub is not None
     detectors = [
         device.serial_number
@@ -240,7 +240,6 @@ async def test_detectors_added_and_removed(
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
-    device_registry: dr.DeviceRegistry,
 ) -> None:
     """A detector paired or removed on the hub comes and goes without a reload."""
     hub = simulator.state.devices[HUB]
@@ -249,12 +248,12 @@ async def test_detectors_added_and_removed(
     gas = hass.states.get("binary_sensor.boiler_gas")
     assert gas is not None
     assert gas.attributes[ATTR_DEVICE_CLASS] == BinarySensorDeviceClass.GAS
-    identifier = (DOMAIN, f"{HUB}_detector_T80000046")
-    assert device_registry.async_get_device(identifiers={identifier}) is not None
+    serial = f"{HUB}_detector_T80000046"
+    assert registered_device(hass, serial) is not None
 
     hub.detectors = [d for d in hub.detectors if d.serial != "T80000046"]
     await advance(hass, freezer, 3600)
-    assert device_registry.async_get_device(identifiers={identifier}) is None
+    assert registered_device(hass, serial) is None
     assert hass.states.get("binary_sensor.boiler_gas") is None
 
     # Paired again: it comes back.
@@ -353,12 +352,8 @@ def _rename_issues(issue_registry: ir.IssueRegistry) -> list[str]:
     ]
 
 
-def _detector_device(
-    device_registry: dr.DeviceRegistry, serial: str = "T20000041"
-) -> dr.DeviceEntry:
-    device = device_registry.async_get_device(
-        identifiers={(DOMAIN, f"{HUB}_detector_{serial}")}
-    )
+def _detector_device(hass: HomeAssistant, serial: str = "T20000041") -> dr.DeviceEntry:
+    device = registered_device(hass, f"{HUB}_detector_{serial}")
     assert device is not None
     return device
 
@@ -372,7 +367,7 @@ async def test_rename_in_home_assistant_renames_on_hub(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A detector device renamed in HA is renamed on its hub: one request."""
-    device = _detector_device(device_registry)
+    device = _detector_device(hass)
     simulator.reset_log()
     device_registry.async_update_device(device.id, name_by_user="  Back Door ")
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -385,7 +380,7 @@ async def test_rename_in_home_assistant_renames_on_hub(
     }
     assert simulator.state.devices[HUB].detectors[0].location == "Back Door"
     # The device's own name follows the hub's at once, with no further read.
-    device = _detector_device(device_registry)
+    device = _detector_device(hass)
     assert device.name == "Back Door"
     assert device.name_by_user == "  Back Door "
     assert not _rename_issues(issue_registry)
@@ -394,7 +389,7 @@ async def test_rename_in_home_assistant_renames_on_hub(
     simulator.reset_log()
     await advance(hass, freezer, 3600)
     assert RENAME_PATH not in simulator.counts()
-    assert _detector_device(device_registry).name == "Back Door"
+    assert _detector_device(hass).name == "Back Door"
 
     # The same name again, a cleared name, or other changes: nothing sent.
     simulator.reset_log()
@@ -417,12 +412,12 @@ async def test_rename_without_capability_stays_local(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    device = _detector_device(device_registry)
+    device = _detector_device(hass)
     simulator.reset_log()
     device_registry.async_update_device(device.id, name_by_user="Back Door")
     await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator.counts() == {}
-    assert _detector_device(device_registry).name_by_user == "Back Door"
+    assert _detector_device(hass).name_by_user == "Back Door"
     assert simulator.state.devices[HUB].detectors[0].location == "Front Door Contact"
 
 
@@ -435,7 +430,7 @@ async def test_rename_of_other_devices_stays_local(
     """Renaming the hub or a camera in HA sends nothing to the cloud."""
     simulator.reset_log()
     for serial in (HUB, "C6N000001"):
-        device = device_registry.async_get_device(identifiers={(DOMAIN, serial)})
+        device = registered_device(hass, serial)
         assert device is not None
         device_registry.async_update_device(device.id, name_by_user="Renamed")
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -447,7 +442,6 @@ async def test_rename_on_hub_renames_device(
     simulator: Simulator,
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
-    device_registry: dr.DeviceRegistry,
 ) -> None:
     """Renamed in the EZVIZ app: the device follows at the next read, no write."""
     simulator.state.devices[HUB].detectors[0].location = "Patio Door"
@@ -455,8 +449,8 @@ async def test_rename_on_hub_renames_device(
     simulator.reset_log()
     await advance(hass, freezer, 3600)
     assert RENAME_PATH not in simulator.counts()
-    assert _detector_device(device_registry).name == "Patio Door"
-    camera = device_registry.async_get_device(identifiers={(DOMAIN, "C6N000001")})
+    assert _detector_device(hass).name == "Patio Door"
+    camera = registered_device(hass, "C6N000001")
     assert camera is not None
     assert camera.name == "Front Yard"
     # Entity IDs stay; friendly names follow the device.
@@ -486,12 +480,12 @@ async def test_rename_refused(
     """A refused rename keeps the HA name, changes nothing, and says why."""
     if code is not None:
         simulator.faults.error(RENAME_PATH, code, times=1)
-    device = _detector_device(device_registry)
+    device = _detector_device(hass)
     device_registry.async_update_device(device.id, name_by_user=name)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator.count(RENAME_PATH) == 1
     assert simulator.state.devices[HUB].detectors[0].location == "Front Door Contact"
-    device = _detector_device(device_registry)
+    device = _detector_device(hass)
     assert device.name == "Front Door Contact"
     assert device.name_by_user == name
     issue_id = f"detector_rename_{init_integration.entry_id}_{HUB}_T20000041"
@@ -518,7 +512,7 @@ async def test_rename_auth_failure_starts_reauth(
 ) -> None:
     """An authentication refusal starts reauth (and says the rename failed)."""
     simulator.faults.error(RENAME_PATH, 10005, times=1)
-    device = _detector_device(device_registry)
+    device = _detector_device(hass)
     device_registry.async_update_device(device.id, name_by_user="Back Door")
     await hass.async_block_till_done(wait_background_tasks=True)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -538,12 +532,12 @@ async def test_rename_already_named_counts_as_done(
 ) -> None:
     """An "already the current status" reply (60022) is success, shown at once."""
     simulator.faults.error(RENAME_PATH, 60022, times=1)
-    device = _detector_device(device_registry)
+    device = _detector_device(hass)
     device_registry.async_update_device(device.id, name_by_user="Back Door")
     await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator.count(RENAME_PATH) == 1
     assert not _rename_issues(ir.async_get(hass))
-    assert _detector_device(device_registry).name == "Back Door"
+    assert _detector_device(hass).name == "Back Door"
 
 
 async def test_rename_refused_issue_removed_with_entry(
@@ -554,7 +548,7 @@ async def test_rename_refused_issue_removed_with_entry(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """Removing the entry removes its rename issues."""
-    device = _detector_device(device_registry)
+    device = _detector_device(hass)
     device_registry.async_update_device(device.id, name_by_user="x" * 60)
     await hass.async_block_till_done(wait_background_tasks=True)
     # The client refuses an over-long name itself: nothing sent.
@@ -580,7 +574,7 @@ async def test_rename_refused_issue_goes_with_its_cause(
     """
     hub = simulator.state.devices[HUB]
     for serial in ("T20000041", "T10000042"):
-        device = _detector_device(device_registry, serial)
+        device = _detector_device(hass, serial)
         device_registry.async_update_device(device.id, name_by_user="x" * 60)
     await hass.async_block_till_done(wait_background_tasks=True)
     prefix = f"detector_rename_{init_integration.entry_id}_{HUB}_"
@@ -589,7 +583,7 @@ async def test_rename_refused_issue_goes_with_its_cause(
         f"{prefix}T20000041",
     ]
 
-    device = _detector_device(device_registry, "T20000041")
+    device = _detector_device(hass, "T20000041")
     device_registry.async_update_device(device.id, name_by_user=None)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _rename_issues(issue_registry) == [f"{prefix}T10000042"]

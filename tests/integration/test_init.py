@@ -9,7 +9,13 @@ from homeassistant.helpers import device_registry as dr
 
 from custom_components.ezviz_open.const import CONF_TOKEN, DOMAIN
 
-from .conftest import CAMERA_LIST_PATH, CAPACITY_PATH, DEVICE_LIST_PATH, TOKEN_PATH
+from .conftest import (
+    CAMERA_LIST_PATH,
+    CAPACITY_PATH,
+    DEVICE_LIST_PATH,
+    TOKEN_PATH,
+    registered_device,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -75,7 +81,7 @@ async def test_devices(
     init_integration: MockConfigEntry,
 ) -> None:
     """One device per EZVIZ device; NVR channels and hub detectors hang off theirs."""
-    nvr = device_registry.async_get_device(identifiers={(DOMAIN, "NVR000005")})
+    nvr = registered_device(hass, "NVR000005")
     assert nvr is not None
     assert nvr.manufacturer == "EZVIZ"
     assert nvr.sw_version == "V4.1.0 build 200601"
@@ -105,7 +111,7 @@ async def test_remove_config_entry_device(
     """A device still in the account cannot be removed by hand."""
     from custom_components.ezviz_open import async_remove_config_entry_device
 
-    device = device_registry.async_get_device(identifiers={(DOMAIN, "C6N000001")})
+    device = registered_device(hass, "C6N000001")
     assert device is not None
     assert not await async_remove_config_entry_device(hass, init_integration, device)
     orphan = device_registry.async_get_or_create(

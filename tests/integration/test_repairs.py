@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES, DOMAIN
 from custom_components.ezviz_open.repairs import async_create_fix_flow
 
-from .conftest import DEVICE_LIST_PATH
+from .conftest import DEVICE_LIST_PATH, registered_device
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -204,9 +204,7 @@ async def test_unload_keeps_only_refused_renames(
     """
     entry = init_integration
     await _refused_once(hass, simulator, freezer, entry)
-    detector = device_registry.async_get_device(
-        identifiers={(DOMAIN, f"{HUB}_detector_T20000041")}
-    )
+    detector = registered_device(hass, f"{HUB}_detector_T20000041")
     assert detector is not None
     # Too long a name: the client refuses it without a request.
     device_registry.async_update_device(detector.id, name_by_user="x" * 60)
