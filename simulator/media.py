@@ -221,6 +221,7 @@ def _render_clip(
         ),
     }
     clock_font = _font(height // 12)
+
     def pictures() -> Iterator[av.VideoFrame | None]:
         for index in range(total):
             img = base.copy()

@@ -8,4 +8,4 @@
 # integration against a module it never runs with. scripts/test --latest puts
 # this folder on MYPYPATH; the Python 3.13 targets (Home Assistant 2025.4.4 and
 # 2026.2.3) run real voluptuous and do not use it.
-from probatio import *
+from probatio import *  # noqa: F403
