@@ -138,6 +138,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
     if rate_limit.quota_until is not None and not usage.quota_check_due():
         # Used up before this setup (a restart, a reload): nothing is asked
         # until the hourly check is due; the retries until then cost nothing.
+        usage.async_set_up_again_at_quota_check()
         await usage.async_unload()
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
@@ -148,6 +149,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EzvizOpenConfigEntry) ->
         await account.async_config_entry_first_refresh()
     except (ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady):
         # Retried as a new setup, with a new counter: this one's count first.
+        usage.async_set_up_again_at_quota_check()
         await usage.async_unload()
         raise
     alarms = AlarmCoordinator(

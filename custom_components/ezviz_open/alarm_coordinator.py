@@ -300,6 +300,7 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
         #: Fingerprints of alarms seen without an id -> how many are unmatched.
         self._idless: dict[Fingerprint, int] = {}
         self._alarm_listeners: dict[AlarmTarget, list[AlarmListener]] = {}
+        self._alarm_announcers: dict[AlarmTarget, list[AlarmListener]] = {}
         self._push_at: datetime | None = None
         self._push_listeners: list[CALLBACK_TYPE] = []
 
@@ -307,10 +308,18 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
 
     @callback
     def async_subscribe(
-        self, target: AlarmTarget, listener: AlarmListener
+        self, target: AlarmTarget, listener: AlarmListener, *, announces: bool = False
     ) -> CALLBACK_TYPE:
-        """Call ``listener`` with each new alarm of ``target``; return the undo."""
-        listeners = self._alarm_listeners.setdefault(target, [])
+        """Call ``listener`` with each new alarm of ``target``; return the undo.
+
+        A listener that ``announces`` the alarm (fires an event that
+        automations trigger on) is called after the target's other listeners,
+        so that what such an automation reads (the alarm's picture, a motion
+        sensor) already shows this alarm, however soon Home Assistant runs it.
+        """
+        listeners = (
+            self._alarm_announcers if announces else self._alarm_listeners
+        ).setdefault(target, [])
         listeners.append(listener)
 
         @callback
@@ -494,7 +503,10 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
         for event in new:
             target = self.target_of(event)
             self.data[target] = event
-            for listener in list(self._alarm_listeners.get(target, ())):
+            for listener in (
+                *self._alarm_listeners.get(target, ()),
+                *self._alarm_announcers.get(target, ()),
+            ):
                 listener(event)
         return new
 

@@ -31,6 +31,10 @@ def alarm_channels(data: EzvizOpenData, serial: str) -> list[int | None]:
 class EzvizAlarmEntity(EzvizEntity):
     """An entity that reacts to the alarms of its device or channel."""
 
+    #: Whether the entity announces each alarm (an event entity): it hears of
+    #: an alarm after the entities that show it.
+    _announces_alarms = False
+
     @property
     def alarm_target(self) -> AlarmTarget:
         """The (serial, channel) whose alarms this entity follows."""
@@ -47,7 +51,9 @@ class EzvizAlarmEntity(EzvizEntity):
         alarms = self.runtime.alarms
         self.async_on_remove(alarms.async_add_listener(self._handle_alarm_poll))
         self.async_on_remove(
-            alarms.async_subscribe(self.alarm_target, self._handle_alarm)
+            alarms.async_subscribe(
+                self.alarm_target, self._handle_alarm, announces=self._announces_alarms
+            )
         )
 
     @callback

@@ -56,6 +56,7 @@ class EzvizAlarmEvent(EzvizAlarmEntity, EventEntity):
     """Fires with each new alarm of its device or channel."""
 
     entity_description = ALARM_EVENT
+    _announces_alarms = True
 
     def __init__(
         self, data: EzvizOpenData, serial: str, channel: int | None = None

@@ -27,11 +27,13 @@ from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from .api.client import TOKEN_PATH
 from .api.errors import EzvizRateLimitError
@@ -192,6 +194,38 @@ class RequestCounter:
         return (
             self.quota_refused_at is None
             or dt_util.utcnow() - self.quota_refused_at >= QUOTA_CHECK_INTERVAL
+        )
+
+    @callback
+    def async_set_up_again_at_quota_check(self) -> None:
+        """Have the entry, failing setup on a used-up quota, set up at the check.
+
+        Home Assistant retries a setup that is not ready with a backoff of its
+        own (80 s at most in 2025.4, 10 minutes from 2026.x), so the hourly
+        check would wait on it: the entry is reloaded when the check is due
+        instead, once (a later failed setup replaces the timer), and only if it
+        is still waiting to retry by then.
+        """
+        if self.quota_refused_at is None:
+            return
+        timers = self._hass.data.setdefault(_QUOTA_CHECK_TIMERS, {})
+        if (cancel := timers.pop(self._entry_id, None)) is not None:
+            cancel()
+        entry_id = self._entry_id
+        hass = self._hass
+
+        @callback
+        def _set_up_again(_now: datetime) -> None:
+            timers.pop(entry_id, None)
+            entry = hass.config_entries.async_get_entry(entry_id)
+            if entry is not None and entry.state is ConfigEntryState.SETUP_RETRY:
+                hass.config_entries.async_schedule_reload(entry_id)
+
+        due = self.quota_refused_at + QUOTA_CHECK_INTERVAL - dt_util.utcnow()
+        timers[entry_id] = async_call_later(
+            hass,
+            max(due.total_seconds(), 0),
+            HassJob(_set_up_again, cancel_on_shutdown=True),
         )
 
     @callback
@@ -359,12 +393,22 @@ def format_time(when: datetime) -> str:
     return dt_util.as_local(when).strftime("%Y-%m-%d %H:%M")
 
 
+#: The pending set-up-again of each entry whose setup failed on a used-up quota.
+_QUOTA_CHECK_TIMERS: HassKey[dict[str, CALLBACK_TYPE]] = HassKey(
+    f"{DOMAIN}_quota_check_timers"
+)
+
+
 def _usage_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
     return Store(hass, _STORAGE_VERSION, f"{DOMAIN}.{entry_id}.usage")
 
 
 async def async_remove_usage_store(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's stored count (the entry is being removed)."""
+    if (
+        cancel := hass.data.get(_QUOTA_CHECK_TIMERS, {}).pop(entry_id, None)
+    ) is not None:
+        cancel()
     await _usage_store(hass, entry_id).async_remove()
 
 

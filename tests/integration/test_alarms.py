@@ -6,7 +6,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import Event, EventStateChangedData, callback
 from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -29,7 +35,7 @@ from simulator.state import Alarm as SimAlarm
 from .conftest import ALARM_LIST_PATH, advance
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
@@ -181,6 +187,63 @@ async def test_new_alarm_is_one_event_and_holds_motion(
     assert hass.states.get(LIVING_ROOM_EVENT).state == fired_at
     assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_OFF
     assert simulator.count(ALARM_LIST_PATH) == 2
+
+
+@pytest.mark.parametrize(
+    ("serial", "name", "alarm_type", "encrypted", "status"),
+    [
+        ("C6N000001", "living_room", 10002, False, "available"),
+        ("DB1000003", "front_door", 10016, True, "encrypted"),  # no code
+    ],
+)
+async def test_event_fires_after_the_alarm_shows(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    mock_config_entry: MockConfigEntry,
+    serial: str,
+    name: str,
+    alarm_type: int,
+    encrypted: bool,
+    status: str,
+) -> None:
+    """Whatever reacts to the event at once sees this alarm's picture.
+
+    An automation triggered by the event (the doorbell blueprint) reads the
+    picture entity, and Home Assistant may run it before the loop turns.
+    """
+    simulator.state.devices[serial].is_encrypt = encrypted
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    seen: list[tuple[str | None, str | None, str]] = []
+
+    @callback
+    def _on_event(event: Event[EventStateChangedData]) -> None:
+        new_state = event.data["new_state"]
+        assert new_state is not None
+        picture = hass.states.get(f"image.{name}_last_alarm_picture")
+        assert picture is not None
+        seen.append(
+            (
+                new_state.attributes.get("alarm_id"),
+                picture.attributes["alarm_id"],
+                picture.attributes["picture_status"],
+            )
+        )
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _on_event, _is_alarm_event(name))
+    alarm = _add_alarm(simulator, serial, alarm_type, encrypted=int(encrypted))
+    await advance(hass, freezer, 180)
+    assert seen == [(alarm.alarm_id, alarm.alarm_id, status)]
+
+
+def _is_alarm_event(name: str) -> Callable[[EventStateChangedData], bool]:
+    @callback
+    def _filter(data: EventStateChangedData) -> bool:
+        return data["entity_id"] == f"event.{name}_alarm"
+
+    return _filter
 
 
 @pytest.mark.parametrize(
