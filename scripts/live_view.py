@@ -6,12 +6,16 @@ its master playlist, media playlist, init section and first full segment are
 fetched like hls.js does, and the segment's first frame is decoded (PyAV) and
 compared with the simulator's test pattern (frame size and colour bars).
 So it passes only when Home Assistant's stream worker turned the cloud's play
-address into segments that show the camera's video.
+address into segments that show the camera's video; the codec of those
+segments (H.264 or H.265) is reported. A camera whose live view the cloud
+refuses because its video is encrypted passes only when it says so
+(``stream_status``) and a repair issue offers the fix.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 import io
 import re
 import time
@@ -68,9 +72,10 @@ async def first_segment(api: HomeAssistantApi, entity_id: str) -> tuple[bytes, f
     return data, time.monotonic() - started
 
 
-def pattern_problem(fmp4: bytes) -> tuple[tuple[int, int], str | None]:
-    """Decode the first frame; (its size, what differs from the test pattern or None)."""
+def pattern_problem(fmp4: bytes) -> tuple[tuple[int, int], str, str | None]:
+    """Decode the first frame; (its size, the codec, what differs from the pattern)."""
     with av.open(io.BytesIO(fmp4), mode="r", format="mp4") as container:
+        codec = container.streams.video[0].codec_context.name
         frame = next(container.decode(video=0))
     size = (frame.width, frame.height)
     rgb = frame.to_ndarray(format="rgb24")
@@ -82,26 +87,61 @@ def pattern_problem(fmp4: bytes) -> tuple[tuple[int, int], str | None]:
         ):
             return (
                 size,
+                codec,
                 f"colour bar {index} is {tuple(int(v) for v in seen)}, not {expected}",
             )
-    return size, None
+    return size, codec, None
 
 
-async def check_camera(api: HomeAssistantApi, entity_id: str) -> str:
-    """One camera's live view; a line for the log, or DemoError."""
-    fmp4, seconds = await first_segment(api, entity_id)
-    size, problem = await asyncio.to_thread(pattern_problem, fmp4)
+@dataclass(frozen=True)
+class LiveView:
+    """What one camera's live view gave: segments (with their codec), or a refusal."""
+
+    entity_id: str
+    line: str
+    codec: str | None = None  # "h264" or "hevc" when segments came
+    refused: bool = False  # the cloud refused it: video encryption on
+
+
+async def check_camera(api: HomeAssistantApi, entity_id: str) -> LiveView:
+    """One camera's live view, or the refusal it shows and its repair issue."""
+    try:
+        fmp4, seconds = await first_segment(api, entity_id)
+    except DemoError:
+        state = await api.state(entity_id)
+        status = (state or {}).get("attributes", {}).get("stream_status")
+        if status != "encrypted":
+            raise
+        issues = await api.ws_command({"type": "repairs/list_issues"})
+        if not any(
+            issue.get("translation_key") == "live_view_encrypted"
+            for issue in issues.get("issues", [])
+        ):
+            raise DemoError(
+                f"{entity_id}: refused for its encryption, but no repair issue"
+            ) from None
+        return LiveView(
+            entity_id,
+            f"{entity_id}: refused by the cloud (video encryption on); "
+            "the repair issue offers to turn it off",
+            refused=True,
+        )
+    size, codec, problem = await asyncio.to_thread(pattern_problem, fmp4)
     if problem:
         raise DemoError(
             f"{entity_id}: the first frame is not the test pattern: {problem}"
         )
-    return (
-        f"{entity_id} {size[0]}x{size[1]} first segment after {seconds:.1f} s "
-        f"({len(fmp4) // 1024} kB)"
+    return LiveView(
+        entity_id,
+        f"{entity_id} {codec} {size[0]}x{size[1]} first segment after "
+        f"{seconds:.1f} s ({len(fmp4) // 1024} kB)",
+        codec=codec,
     )
 
 
-async def check_live_views(api: HomeAssistantApi, entity_ids: list[str]) -> list[str]:
+async def check_live_views(
+    api: HomeAssistantApi, entity_ids: list[str]
+) -> list[LiveView]:
     """Every camera's live view, at once (as a dashboard of live cards would ask)."""
     results = await asyncio.gather(
         *(check_camera(api, e) for e in entity_ids), return_exceptions=True
@@ -109,4 +149,4 @@ async def check_live_views(api: HomeAssistantApi, entity_ids: list[str]) -> list
     failed = [str(r) for r in results if isinstance(r, BaseException)]
     if failed:
         raise DemoError("; ".join(failed))
-    return [str(r) for r in results]
+    return [r for r in results if isinstance(r, LiveView)]

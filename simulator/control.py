@@ -98,6 +98,7 @@ def register(app: web.Application, sim: Simulator) -> None:
                 "isEncrypt": int(d.is_encrypt),
                 "privacy": d.privacy,
                 "version": d.upgrade.current,
+                "video_codec": d.video_codec,
             }
             for d in sim.state.devices.values()
         }

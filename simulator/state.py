@@ -18,6 +18,9 @@ FLEETS_DIR = Path(__file__).parent / "fleets"
 
 A1_CATEGORIES = frozenset({"A1", "A1S", "A1C", "ALARM_HUB"})
 
+VIDEO_CODECS = ("h264", "h265")
+"""Codecs a device's video can be rendered in (the fleet's ``video_codec``)."""
+
 DETECTOR_TYPE_NAMES: dict[str, str] = {
     "V": "Video Device",
     "I": "Alarm-in Device",
@@ -195,6 +198,8 @@ class Device:
     push_alarm_type: str = "code"
     #: Size of the rendered video and pictures (a simulator setting, not an API field).
     video_size: tuple[int, int] = (640, 360)
+    #: Codec of the rendered video, "h264" or "h265" (a simulator setting too).
+    video_codec: str = "h264"
 
     @property
     def is_hub(self) -> bool:
@@ -496,6 +501,14 @@ def device_from_dict(data: dict[str, Any]) -> Device:
         if width < 16 or height < 16 or width % 2 or height % 2:
             raise ValueError(f"{serial}: video_size must be even and >= 16")
         dev.video_size = (width, height)
+    if "video_codec" in data:
+        codec = data["video_codec"]
+        if codec not in VIDEO_CODECS:
+            raise ValueError(
+                f"{serial}: video_codec must be one of {', '.join(VIDEO_CODECS)},"
+                f" not {codec!r}"
+            )
+        dev.video_codec = codec
     return dev
 
 

@@ -70,7 +70,8 @@ async def channel_clip(sim: Simulator, dev: Device, chan: Channel) -> media.Clip
     """Return the channel's clip, rendering it in a short-lived thread on first use."""
     title, subtitle = video_titles(dev, chan)
     frames = segment_frames(sim)
-    found = media.cached_clip(title, subtitle, dev.video_size, frames)
+    codec = dev.video_codec
+    found = media.cached_clip(title, subtitle, dev.video_size, frames, codec)
     if found is not None:
         return found
     loop = asyncio.get_running_loop()
@@ -78,7 +79,7 @@ async def channel_clip(sim: Simulator, dev: Device, chan: Channel) -> media.Clip
 
     def render() -> None:
         try:
-            result = media.clip(title, subtitle, dev.video_size, frames)
+            result = media.clip(title, subtitle, dev.video_size, frames, codec)
         except Exception as err:  # handed to the awaiting request
             loop.call_soon_threadsafe(_settle, done, None, err)
         else:

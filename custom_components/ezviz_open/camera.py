@@ -3,8 +3,13 @@
 The stream is the camera's relay on loopback (relay.py), which reads the
 cloud's play addresses (FLV, HLS or RTMP as the options say; never
 ``ezopen``, which ffmpeg cannot play) and carries the video across their
-expiry and the sessions the cloud ends. The still image is a capture when the device can take
-one, else the channel's cover picture. Motion detection is the device's
+expiry and the sessions the cloud ends. The cloud gives those addresses only
+for cameras with video encryption off (60019 otherwise): a refusal is
+remembered, the camera stops offering a stream and says why
+(``stream_status``), a repair issue offers to turn encryption off, and the
+cloud is asked again only when the device's encryption or the options change
+(a reload), or after ``ENCRYPTED_LIVE_RETRY``. The still image is a capture
+when the device can take one, else the channel's cover picture. Motion detection is the device's
 arming (``defence``). The camera is also the target of the integration's
 actions (PTZ, presets, ringtone, storage, arming schedule).
 """
@@ -15,6 +20,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from homeassistant.components.camera import Camera, CameraEntityFeature
+from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 from yarl import URL
@@ -22,6 +28,7 @@ from yarl import URL
 from .api.device_config import VoiceIndex
 from .api.errors import (
     EzvizAuthError,
+    EzvizEncryptionError,
     EzvizError,
     EzvizNotFoundError,
     EzvizNotSupportedError,
@@ -37,6 +44,7 @@ from .const import (
     DEFAULT_STREAM_PROTOCOL,
     DEFAULT_STREAM_QUALITY,
     DOMAIN,
+    ENCRYPTED_LIVE_RETRY,
     LIVE_ADDRESS_VALIDITY,
     LOGGER,
     PROTOCOL_FLV,
@@ -54,10 +62,13 @@ from .entity import (
 from .helpers import async_ptz_step, ezviz_exception_handler, quota_error
 from .picture import async_fetch_picture
 from .relay import LiveRelay
+from .repairs import async_delete_live_view_issue, async_raise_live_view_issue
 from .topics import TOPIC_STATUS
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime, time
+    from typing import Any
 
     from homeassistant.core import HomeAssistant, ServiceResponse
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -87,6 +98,11 @@ PTZ_DIRECTIONS: dict[str, PtzDirection] = {
 PTZ_SPEEDS: dict[str, PtzSpeed] = {speed.name.lower(): speed for speed in PtzSpeed}
 RINGTONES: dict[str, VoiceIndex] = {voice.name.lower(): voice for voice in VoiceIndex}
 WEEKDAYS: dict[str, Weekday] = {day.name.lower()[:3]: day for day in Weekday}
+#: 60019: the cloud gives no HLS/RTMP/FLV address while the video is encrypted.
+LIVE_REFUSED_ENCRYPTED = 60019
+#: ``stream_status``: whether the cloud is known to refuse the live view.
+STREAM_AVAILABLE = "available"
+STREAM_ENCRYPTED = "encrypted"
 #: 60011: no such preset; 60007/60008: no room for another one.
 PRESET_MISSING_CODE = 60011
 PRESET_LIMIT_CODES = frozenset({60007, 60008})
@@ -137,6 +153,8 @@ class EzvizCamera(EzvizEntity, Camera):
         self._motion_supported = channel is None and self.capabilities.support_defence
         self._capture_supported = self.capabilities.support_capture
         self._relay: LiveRelay | None = None
+        #: When the cloud last refused a live address for encryption.
+        self._refused_at: datetime | None = None
         self._image: bytes | None = None
         self._image_time: datetime | None = None
         self._image_lock = asyncio.Lock()
@@ -149,11 +167,47 @@ class EzvizCamera(EzvizEntity, Camera):
         return bool(device and device.encrypted)
 
     @property
+    def _live_view_refused(self) -> bool:
+        """Whether the cloud refused a live address for encryption, and still would.
+
+        Until the device's encryption goes off or ``ENCRYPTED_LIVE_RETRY``
+        has passed; the options changing reloads the entry (a new camera).
+        """
+        return (
+            self._refused_at is not None
+            and self._encrypted
+            and dt_util.utcnow() - self._refused_at < ENCRYPTED_LIVE_RETRY
+        )
+
+    @property
     def supported_features(self) -> CameraEntityFeature:
-        """Streaming, unless the video is encrypted and no code is known."""
-        if self._encrypted and not self.verification_code:
+        """Streaming, unless the cloud refuses it (the still image stays)."""
+        if self._live_view_refused:
             return CameraEntityFeature(0)
         return CameraEntityFeature.STREAM
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """Why there is no live view, when the cloud refuses it."""
+        return {
+            "stream_status": (
+                STREAM_ENCRYPTED if self._live_view_refused else STREAM_AVAILABLE
+            )
+        }
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Forget a refusal once the device's video is no longer encrypted."""
+        if self._refused_at is not None and not self._encrypted:
+            self._async_live_view_granted()
+        super()._handle_coordinator_update()
+
+    @callback
+    def _async_live_view_granted(self) -> None:
+        self._refused_at = None
+        async_delete_live_view_issue(
+            self.hass, self.coordinator.config_entry.entry_id, self.serial
+        )
 
     @property
     def motion_detection_enabled(self) -> bool:
@@ -166,6 +220,11 @@ class EzvizCamera(EzvizEntity, Camera):
     async def async_added_to_hass(self) -> None:
         """Set up the relay that serves the stream (see relay.py)."""
         await super().async_added_to_hass()
+        if not self._encrypted:
+            # A refusal from before a restart that no longer holds.
+            async_delete_live_view_issue(
+                self.hass, self.coordinator.config_entry.entry_id, self.serial
+            )
         protocol = self._stream_protocol
         self._relay = LiveRelay(
             self.hass,
@@ -204,9 +263,7 @@ class EzvizCamera(EzvizEntity, Camera):
         Home Assistant's worker keeps this URL for the stream's whole life;
         behind it the relay renews the cloud's addresses and sessions.
         """
-        if self._encrypted and not self.verification_code:
-            return None
-        if self._relay is None:
+        if self._relay is None or self._live_view_refused:
             return None
         source = await self._relay.async_source()
         if source is None and (resets := self.runtime.rate_limit.quota_until):
@@ -215,9 +272,12 @@ class EzvizCamera(EzvizEntity, Camera):
         return source
 
     async def _async_fetch_address(self) -> tuple[str, datetime | None] | None:
-        """Ask the cloud for a live address (one request); None if refused."""
-        code = self.verification_code if self._encrypted else None
-        if self._encrypted and code is None:
+        """Ask the cloud for a live address (one request); None if refused.
+
+        No verification code is sent: it belongs in ezopen addresses only,
+        and HLS, RTMP and FLV are refused for encrypted video whatever it is.
+        """
+        if self._live_view_refused:
             return None
         try:
             address = await self.runtime.client.get_live_address(
@@ -231,8 +291,23 @@ class EzvizCamera(EzvizEntity, Camera):
                     StreamQuality.HD,
                 ),
                 expire_time=LIVE_ADDRESS_VALIDITY,
-                code=code,
             )
+        except EzvizEncryptionError as err:
+            if err.code != LIVE_REFUSED_ENCRYPTED:
+                LOGGER.warning("No live address for %s: %s", self.entity_id, err)
+                return None
+            LOGGER.warning(
+                "No live view for %s: its video encryption is on, and the cloud "
+                "gives no address for encrypted video (see Repairs)",
+                self.entity_id,
+            )
+            self._refused_at = dt_util.utcnow()
+            name = (self.device.name if self.device else None) or self.serial
+            async_raise_live_view_issue(
+                self.hass, self.coordinator.config_entry, self.serial, name
+            )
+            self.async_write_ha_state()
+            return None
         except EzvizAuthError:
             self.coordinator.config_entry.async_start_reauth(self.hass)
             return None
@@ -246,6 +321,9 @@ class EzvizCamera(EzvizEntity, Camera):
                 self.entity_id,
             )
             return None
+        if self._refused_at is not None:
+            self._async_live_view_granted()
+            self.async_write_ha_state()
         return address.url, address.expire_time
 
     # -- still image -----------------------------------------------------------

@@ -81,6 +81,13 @@ PICTURE_MAX_BYTES: Final = 5 * 1024 * 1024
 PICTURE_MAX_REDIRECTS: Final = 3
 
 ISSUE_VERIFICATION_CODE: Final = "verification_code_missing"
+#: The cloud refused a camera's live address because its video is encrypted.
+ISSUE_LIVE_VIEW_ENCRYPTED: Final = "live_view_encrypted"
+#: Serials whose owner chose, in that issue's fix, to keep encryption on.
+CONF_KEEP_ENCRYPTION: Final = "keep_encryption"
+#: After such a refusal, a live address is asked again at most this often
+#: (and at once when the device's encryption or the options change).
+ENCRYPTED_LIVE_RETRY: Final = timedelta(hours=1)
 ISSUE_DETECTOR_NAME_REJECTED: Final = "detector_name_rejected"
 ISSUE_DETECTOR_RENAME_FAILED: Final = "detector_rename_failed"
 

@@ -1,4 +1,15 @@
-"""FLV, as much as a relay needs: read tags, and splice streams into one.
+"""FLV, as much as a relay needs: read tags, make H.265 readable, splice streams.
+
+H.265 in EZVIZ's HTTP-FLV is the legacy extension with video codec id 12
+(EZVIZ's own FLV player documents it), laid out like AVC: a packet type
+(0 sequence header, 1 coded frames, 2 end of sequence), a composition time,
+then the HEVCDecoderConfigurationRecord or length-prefixed NAL units.
+FFmpeg 7 (PyAV 13, Home Assistant 2025.4's stream worker) reads H.265 in
+FLV only in the enhanced-FLV form (FourCC ``hvc1``, FFmpeg 6.1 and later)
+and finds a video stream without a codec in codec id 12: no video at all.
+FFmpeg 8 (PyAV 16 and 19: 2026.2, 2026.10) reads both. ``readable_tag``
+rewrites the one into the other, the same record and the same NAL units
+behind another header, so that every supported release plays it.
 
 Imports nothing from Home Assistant (see relay.py for why and where it is used).
 """
@@ -7,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+import struct
 from typing import TYPE_CHECKING, Final, Protocol
 
 if TYPE_CHECKING:
@@ -23,9 +35,16 @@ _MAX_TAG_SIZE: Final = 16 * 1024 * 1024
 #: header): AAC audio; AVC video and the HEVC extension.
 _AUDIO_AAC: Final = 10
 _VIDEO_PACKET_TYPED: Final = frozenset({7, 12})
+#: H.265 in the legacy extension (not enhanced FLV).
+VIDEO_HEVC_LEGACY: Final = 12
 #: Enhanced FLV (``ExVideoTagHeader``): the packet type is the low nibble.
 _VIDEO_EX_HEADER: Final = 0x80
 _VIDEO_KEYFRAME: Final = 1
+#: Enhanced FLV's FourCC of H.265, and its number in ``onMetaData``.
+FOURCC_HEVC: Final = b"hvc1"
+_METADATA_CODEC_ID: Final = b"\x00\x0cvideocodecid\x00"
+_LEGACY_HEVC_IN_METADATA: Final = struct.pack(">d", VIDEO_HEVC_LEGACY)
+_HEVC_IN_METADATA: Final = struct.pack(">d", int.from_bytes(FOURCC_HEVC, "big"))
 
 
 class FlvError(Exception):
@@ -81,6 +100,44 @@ class FlvTag:
             + bytes((timestamp >> 24, 0, 0, 0))
         )
         return header + self.data + (_TAG_HEADER_SIZE + size).to_bytes(4, "big")
+
+
+def readable_tag(tag: FlvTag) -> FlvTag:
+    """Return ``tag`` in a form FFmpeg reads: legacy H.265 (codec id 12) as enhanced FLV.
+
+    A video tag ``frame type | 12``, packet type, composition time, payload
+    becomes ``0x80 | frame type | packet type``, ``hvc1``, then: the record
+    (sequence start, 0), the composition time and NAL units (coded frames, 1),
+    or nothing (sequence end, 2). An ``onMetaData`` that names codec id 12
+    names ``hvc1`` instead, as enhanced FLV does. Any other tag is returned
+    as it is.
+    """
+    data = tag.data
+    if tag.kind == TAG_SCRIPT:
+        at = data.find(_METADATA_CODEC_ID)
+        if at >= 0:
+            value = at + len(_METADATA_CODEC_ID)
+            if data[value : value + 8] == _LEGACY_HEVC_IN_METADATA:
+                data = data[:value] + _HEVC_IN_METADATA + data[value + 8 :]
+                return FlvTag(tag.kind, tag.timestamp, data)
+        return tag
+    if tag.kind != TAG_VIDEO or len(data) < 2:
+        return tag
+    first = data[0]
+    if first & _VIDEO_EX_HEADER or first & 0x0F != VIDEO_HEVC_LEGACY:
+        return tag
+    frame_type = (first >> 4) & 0x07
+    packet_type = data[1]
+    if packet_type == 0:
+        payload = data[5:]  # after the composition time: the record
+    elif packet_type == 1:
+        payload = data[2:]  # composition time, then the NAL units
+    elif packet_type == 2:
+        payload = b""
+    else:
+        raise FlvError(f"unknown H.265 packet type {packet_type}")
+    header = bytes((_VIDEO_EX_HEADER | frame_type << 4 | packet_type,))
+    return FlvTag(tag.kind, tag.timestamp, header + FOURCC_HEVC + payload)
 
 
 async def read_flv_header(reader: Reader) -> bytes:

@@ -13,8 +13,8 @@ What browsing costs:
 * a cloud day: nothing (the cloud cannot be listed; the day is offered hour
   by hour);
 * playing a clip: one ``live/address/get`` (type 2 local or 3 cloud playback,
-  HLS, the clip's start and end, the verification code of an encrypted
-  device).
+  HLS, the clip's start and end; the cloud refuses it for a device whose
+  video is encrypted, 60019, and the error says so).
 
 Times are the device's wall clock, taken to be Home Assistant's time zone.
 """
@@ -40,7 +40,7 @@ from homeassistant.util import dt as dt_util
 from yarl import URL
 
 from .api.devices import CloudStorageStatus
-from .api.errors import EzvizAuthError, EzvizError
+from .api.errors import EzvizAuthError, EzvizEncryptionError, EzvizError
 from .api.live import AddressType, StreamProtocol, StreamQuality
 from .api.storage import CloudStorageStatus as CloudServiceStatus, RecordType
 from .const import (
@@ -51,7 +51,7 @@ from .const import (
     LOGGER,
     QUALITY_SMOOTH,
 )
-from .entity import verification_code, video_channels
+from .entity import video_channels
 from .helpers import translate_error
 from .topics import TOPIC_STATUS
 
@@ -155,6 +155,10 @@ def _duration(seconds: float) -> str:
     if minutes:
         return f"{minutes} min {secs} s" if secs else f"{minutes} min"
     return f"{secs} s"
+
+
+#: 60019: the cloud gives no HLS address while the video is encrypted.
+PLAYBACK_REFUSED_ENCRYPTED = 60019
 
 
 def _as_error[E: HomeAssistantError](kind: type[E], key: str, **placeholders: str) -> E:
@@ -452,10 +456,6 @@ class EzvizMediaSource(MediaSource):
         self._check_camera(data, path, Unresolvable)
         assert path.serial is not None
         assert path.channel is not None
-        device = data.account.data.devices[path.serial]
-        code = verification_code(data, path.serial) if device.encrypted else None
-        if device.encrypted and code is None:
-            raise _as_error(Unresolvable, "recording_code_missing", serial=path.serial)
         quality = (
             StreamQuality.SMOOTH
             if data.options.get(CONF_STREAM_QUALITY, DEFAULT_STREAM_QUALITY)
@@ -470,10 +470,16 @@ class EzvizMediaSource(MediaSource):
                 quality=quality,
                 expire_time=LIVE_ADDRESS_VALIDITY,
                 address_type=STORAGES[path.storage][1],
-                code=code,
                 start_time=path.start,
                 stop_time=path.end,
             )
+        except EzvizEncryptionError as err:
+            if err.code != PLAYBACK_REFUSED_ENCRYPTED:
+                raise self._error(data, err, Unresolvable) from err
+            # No HLS for encrypted video, whatever the code (see camera.py).
+            raise _as_error(
+                Unresolvable, "recording_encrypted", serial=path.serial
+            ) from err
         except EzvizError as err:
             raise self._error(data, err, Unresolvable) from err
         if URL(address.url).scheme not in PLAY_SCHEMES:

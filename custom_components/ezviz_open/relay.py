@@ -20,7 +20,8 @@ connection starts a new session); an HLS address whose playlist has ended is
 not: an ended playlist stays ended for a while.
 
 Upstreams: protocol 4 (HTTP-FLV) is copied tag by tag, in Python, without
-probing. Protocol 2 (HLS) and 3 (RTMP) are remuxed to FLV by PyAV (the
+probing; H.265 in EZVIZ's legacy form (codec id 12) is rewritten into
+enhanced FLV on the way, the only form FFmpeg reads (flv.py). Protocol 2 (HLS) and 3 (RTMP) are remuxed to FLV by PyAV (the
 library Home Assistant's stream worker uses), without decoding, in a thread
 per connection. Video only in that case; FLV audio tags are copied.
 
@@ -51,7 +52,14 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, LOGGER
-from .flv import FlvError, FlvSplicer, Reader, read_flv_header, read_flv_tags
+from .flv import (
+    FlvError,
+    FlvSplicer,
+    Reader,
+    read_flv_header,
+    read_flv_tags,
+    readable_tag,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -438,7 +446,7 @@ class LiveRelay:
                 await response.prepare(request)
             await response.write(splicer.header(header))
             async for tag in read_flv_tags(reader):
-                if data := splicer.tag(tag):
+                if data := splicer.tag(readable_tag(tag)):
                     await response.write(data)
                 if splicer.started and self.clock() >= address.renew_at:
                     return "renewal"

@@ -59,7 +59,13 @@ async def address_get(ctx: RequestContext) -> dict[str, Any]:
     if not dev.online or not channel_online(dev, chan):
         raise ApiError(20007)
     if dev.is_encrypt:
-        if code is None:
+        # The reference describes ``code`` as the password in the ezopen
+        # address; EZVIZ's Chinese documentation says it applies to ezopen
+        # only and that HLS/RTMP carry no encrypted video, and a public
+        # integration tested on a real device found HLS/RTMP addresses only
+        # for cameras with encryption off. So: ezopen with the right code, and
+        # no other protocol whatever the code (60019, "encryption is enabled").
+        if protocol != 1 or code is None:
             raise ApiError(60019)
         if code != dev.encrypt_password:
             raise ApiError(20010)

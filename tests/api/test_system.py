@@ -511,13 +511,16 @@ async def test_video_password_round_trip(
         {"deviceSerial": ENCRYPTED, "oldPassword": "HJKLMN", "newPassword": "NEWPASS1"},
     )
     assert simulator.state.devices[ENCRYPTED].password == "NEWPASS1"
-    # The new password now opens the stream; the label code no longer does.
+    # The new password now opens the ezopen address; the label code no longer does.
     address = await client.get_live_address(
-        ENCRYPTED, protocol=StreamProtocol.HLS, code="NEWPASS1"
+        ENCRYPTED, protocol=StreamProtocol.EZOPEN, code="NEWPASS1"
     )
-    assert address.url
-    with pytest.raises(EzvizEncryptionError):
-        await client.get_live_address(ENCRYPTED, code="HJKLMN")
+    assert address.url.startswith("ezopen://")
+    with pytest.raises(EzvizEncryptionError) as err:
+        await client.get_live_address(
+            ENCRYPTED, protocol=StreamProtocol.EZOPEN, code="HJKLMN"
+        )
+    assert err.value.code == 20010
 
 
 async def test_video_password_errors(

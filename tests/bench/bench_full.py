@@ -115,9 +115,10 @@ async def test_setup(
     _save(request, await measure_setup(hass, "120", latency))
 
 
+@pytest.mark.parametrize("codec", ["h264", "h265"])
 @pytest.mark.parametrize("protocol", ["flv", "hls"])
 async def test_stream(
-    hass: HomeAssistant, request: pytest.FixtureRequest, protocol: str
+    hass: HomeAssistant, request: pytest.FixtureRequest, protocol: str, codec: str
 ) -> None:
     """6: live video through Home Assistant's stream worker (60 s, real time)."""
-    _save(request, await measure_stream(hass, protocol))
+    _save(request, await measure_stream(hass, protocol, codec))

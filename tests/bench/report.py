@@ -338,7 +338,7 @@ def evaluate(results: Sequence[Mapping[str, Any]]) -> list[Verdict]:
     for r in results:
         if r["kind"] != "stream":
             continue
-        name, segment = r["protocol"].upper(), r["segment_s"]
+        name, segment = _stream_name(r), r["segment_s"]
         first_max = STREAM_FIRST_SEGMENTS * segment + 1
         verdicts.append(
             Verdict(
@@ -413,8 +413,15 @@ def _fleet_order(r: Mapping[str, Any]) -> tuple[int, int]:
 
 def _streams(results: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return sorted(
-        (r for r in results if r["kind"] == "stream"), key=lambda r: r["protocol"]
+        (r for r in results if r["kind"] == "stream"),
+        key=lambda r: (r.get("codec", "h264"), r["protocol"]),
     )
+
+
+def _stream_name(r: Mapping[str, Any]) -> str:
+    """``H.264 FLV``: the codec the camera sends and the protocol."""
+    codec = {"h264": "H.264", "h265": "H.265"}[r.get("codec", "h264")]
+    return f"{codec} {r['protocol'].upper()}"
 
 
 def render_text(report: Mapping[str, Any]) -> str:
@@ -599,7 +606,7 @@ def render_text(report: Mapping[str, Any]) -> str:
         ]
         lines += _table(
             [
-                "protocol",
+                "video",
                 "first part",
                 "first segment",
                 "longest gap",
@@ -610,7 +617,7 @@ def render_text(report: Mapping[str, Any]) -> str:
             ],
             (
                 [
-                    r["protocol"].upper(),
+                    _stream_name(r),
                     f"{r['first_part_s']:.2f} s",
                     f"{r['first_segment_s']:.2f} s",
                     f"{r['longest_gap_s']:.2f} s",
@@ -835,7 +842,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         ]
         lines += _md_table(
             [
-                "protocol",
+                "video",
                 "first segment",
                 "longest wait",
                 "address requests (first + renewals needed)",
@@ -843,7 +850,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             ],
             (
                 [
-                    r["protocol"].upper(),
+                    _stream_name(r),
                     f"{r['first_segment_s']:.1f} s "
                     f"({r['first_segment_s'] / r['segment_s']:.1f} segments)",
                     f"{r['longest_gap_s']:.1f} s "

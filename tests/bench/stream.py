@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 LIVE_PATH = "/api/lapp/live/address/get"
 CAMERA = "camera.living_room"
 SERIAL = "C6N000001"
+#: The demo camera of each codec: the living room (H.264) and the garden, a
+#: battery camera that sends H.265 (HLS: HEVC in MPEG-TS; FLV: codec id 12).
+CODEC_CAMERAS = {"h264": (SERIAL, CAMERA), "h265": ("BC1000002", "camera.garden")}
 #: The relay's log line when it switches to a new address before expiry.
 RENEWAL_LOG = "cloud stream ended: renewal"
 #: Renewals per hour of viewing at the cloud's own figures: an FLV address
@@ -146,11 +149,12 @@ class _Counter(logging.Handler):
 async def measure_stream(
     hass: HomeAssistant,
     protocol: str,
+    codec: str = "h264",
     seconds: float = 60.0,
     validity: float = 10.0,
     session: float = 7.0,
 ) -> dict[str, Any]:
-    """View the demo camera for ``seconds`` with short addresses and sessions.
+    """View the demo camera of ``codec`` for ``seconds``, short addresses and sessions.
 
     The first segment, the longest wait for new media, and the address
     requests against the renewals the viewing needed; projected to an hour
@@ -160,7 +164,8 @@ async def measure_stream(
     async with Simulator(fleet="demo") as simulator:
         simulator.max_address_validity = validity
         simulator.live_session_length = session
-        await simulator.render_video(SERIAL)
+        serial, camera = CODEC_CAMERAS[codec]
+        await simulator.render_video(serial)
         entry = MockConfigEntry(
             domain=DOMAIN,
             unique_id=simulator.app_key,
@@ -179,7 +184,7 @@ async def measure_stream(
         LOGGER.setLevel(logging.DEBUG)
         try:
             start = time.monotonic()
-            stream = await request_stream(hass, CAMERA)
+            stream = await request_stream(hass, camera)
             arrivals = await watch(stream.outputs()["hls"], start, start + seconds)
             diagnostics = stream.get_diagnostics()
             await stop_stream(hass, entry, stream)
@@ -208,6 +213,7 @@ async def measure_stream(
     return {
         "kind": "stream",
         "protocol": protocol,
+        "codec": codec,
         "segment_s": segment,
         "seconds": seconds,
         "validity_s": validity,

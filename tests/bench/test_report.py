@@ -115,12 +115,20 @@ def _stream(protocol: str, **measured: Any) -> dict[str, Any]:
 
 def test_stream_targets() -> None:
     """First segment within 2 segment durations + 1 s, gaps, one request per renewal."""
-    report = build_report([_stream("flv"), _stream("hls", first_segment_s=2.1)])
+    report = build_report(
+        [
+            _stream("flv"),
+            _stream("hls", first_segment_s=2.1),
+            _stream("flv", codec="h265", first_segment_s=3.0),
+        ]
+    )
     assert report["missed"] == []
     markdown = render_markdown(report)
-    assert "| FLV | 4.0 s (2.0 segments) | 1.0 s (0.5 segments) | 9 (9) | 1 |" in (
-        markdown
+    assert (
+        "| H.264 FLV | 4.0 s (2.0 segments) | 1.0 s (0.5 segments) | 9 (9) | 1 |"
+        in markdown
     )
+    assert "| H.265 FLV | 3.0 s (1.5 segments) |" in markdown
     assert "6. Live video" in render_text(report)
 
     slow = _stream(
@@ -131,8 +139,8 @@ def test_stream_targets() -> None:
         worker_starts=2,
     )
     assert [v.target for v in evaluate([slow]) if not v.ok] == [
-        "HLS: first segment in Home Assistant within 2 segment durations + 1 s (5 s)",
-        "HLS: no wait for new video over 2 segment durations (4 s) across renewals",
-        "HLS: at most one address request per renewal",
-        "HLS: the stream worker starts once and never fails",
+        "H.264 HLS: first segment in Home Assistant within 2 segment durations + 1 s (5 s)",
+        "H.264 HLS: no wait for new video over 2 segment durations (4 s) across renewals",
+        "H.264 HLS: at most one address request per renewal",
+        "H.264 HLS: the stream worker starts once and never fails",
     ]

@@ -20,7 +20,11 @@ from homeassistant.components.camera import (
 )
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_SUPPORTED_FEATURES
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from PIL import Image, ImageChops
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -30,12 +34,15 @@ from custom_components.ezviz_open.api.devices import Picture
 from custom_components.ezviz_open.camera import EzvizCamera
 from custom_components.ezviz_open.const import (
     CAPTURE_MIN_INTERVAL,
+    CONF_KEEP_ENCRYPTION,
     CONF_STREAM_PROTOCOL,
     CONF_STREAM_QUALITY,
     CONF_VERIFICATION_CODES,
     DOMAIN,
 )
 from custom_components.ezviz_open.helpers import async_save_options
+
+from .conftest import advance
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -195,25 +202,74 @@ async def test_stream_source_nvr_channel(
     assert simulator.requests[0].form["channelNo"] == "2"
 
 
-async def test_encrypted_camera_needs_code(
+async def test_encrypted_camera_live_view_refused(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The cloud refuses encrypted video (60019): asked once, then not again.
+
+    Until the device's encryption goes off (it then streams without a
+    reload) or an hour has passed; the camera and a repair issue say why.
+    """
+    camera = "camera.driveway"
+    issue_id = f"live_view_encrypted_{init_integration.entry_id}_C8C000006"
+    state = hass.states.get(camera)
+    assert state.attributes[ATTR_SUPPORTED_FEATURES] == CameraEntityFeature.STREAM
+    assert state.attributes["stream_status"] == "available"
+    simulator.reset_log()
+    assert await async_get_stream_source(hass, camera) is None
+    (request,) = simulator.requests
+    assert (request.path, request.code) == (LIVE_PATH, 60019)
+    assert "code" not in request.form  # it belongs in ezopen addresses only
+    state = hass.states.get(camera)
+    assert state.attributes[ATTR_SUPPORTED_FEATURES] == 0
+    assert state.attributes["stream_status"] == "encrypted"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.translation_placeholders == {
+        "name": "Driveway",
+        "serial": "C8C000006",
+    }
+
+    # Opened again: nothing asked, for the hour.
+    simulator.reset_log()
+    assert await async_get_stream_source(hass, camera) is None
+    await advance(hass, freezer, 59 * 60)
+    assert await async_get_stream_source(hass, camera) is None
+    assert simulator.count(LIVE_PATH) == 0
+    await advance(hass, freezer, 2 * 60)
+    assert await async_get_stream_source(hass, camera) is None
+    assert simulator.count(LIVE_PATH) == 1
+
+    # Encryption turned off (the app): the next device list shows it.
+    simulator.state.devices["C8C000006"].is_encrypt = False
+    await advance(hass, freezer, 60)
+    state = hass.states.get(camera)
+    assert state.attributes[ATTR_SUPPORTED_FEATURES] == CameraEntityFeature.STREAM
+    assert state.attributes["stream_status"] == "available"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    simulator.reset_log()
+    assert await async_get_stream_source(hass, camera)
+    assert simulator.count(LIVE_PATH) == 1
+
+
+async def test_encrypted_camera_kept_raises_no_issue(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
-    """Without the code no stream is offered (and nothing is asked); with it, it is."""
-    state = hass.states.get("camera.driveway")
-    assert state.attributes[ATTR_SUPPORTED_FEATURES] == 0
-    simulator.reset_log()
+    """A device whose owner chose to keep encryption is refused without an issue."""
+    await _set_options(hass, init_integration, **{CONF_KEEP_ENCRYPTION: ["C8C000006"]})
     assert await async_get_stream_source(hass, "camera.driveway") is None
-    assert _api_paths(simulator) == []
-
-    await _set_options(
-        hass, init_integration, **{CONF_VERIFICATION_CODES: {"C8C000006": "HJKLMN"}}
+    assert hass.states.get("camera.driveway").attributes["stream_status"] == (
+        "encrypted"
     )
-    state = hass.states.get("camera.driveway")
-    assert state.attributes[ATTR_SUPPORTED_FEATURES] == CameraEntityFeature.STREAM
-    simulator.reset_log()
-    assert await async_get_stream_source(hass, "camera.driveway")
-    assert simulator.requests[0].form["deviceSerial"] == "C8C000006"
-    assert simulator.requests[0].form["code"] == "HJKLMN"
+    assert not [
+        issue_id
+        for domain, issue_id in ir.async_get(hass).issues
+        if domain == DOMAIN and issue_id.startswith("live_view_encrypted")
+    ]
 
 
 async def test_stream_source_refused(
@@ -223,15 +279,18 @@ async def test_stream_source_refused(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A refused address gives no source and a warning with no secret in it."""
-    await _set_options(
-        hass, init_integration, **{CONF_VERIFICATION_CODES: {"C8C000006": "WRONG"}}
-    )
+    simulator.faults.error(LIVE_PATH, 20007)
     simulator.reset_log()
     with caplog.at_level(logging.DEBUG):
-        assert await async_get_stream_source(hass, "camera.driveway") is None
-    assert simulator.requests[0].code == 20010
-    assert "No live address for camera.driveway" in caplog.text
-    assert "WRONG" not in caplog.text
+        assert await async_get_stream_source(hass, "camera.living_room") is None
+    assert simulator.requests[0].code == 20007
+    assert "No live address for camera.living_room" in caplog.text
+    for token in simulator.tokens:
+        assert token not in caplog.text
+    # Not an encryption refusal: the next open asks again.
+    assert hass.states.get("camera.living_room").attributes["stream_status"] == (
+        "available"
+    )
 
 
 async def test_stream_source_auth_failure_starts_reauth(
@@ -666,8 +725,10 @@ async def test_no_secret_in_logs_or_attributes(
     with caplog.at_level(logging.DEBUG, logger="custom_components.ezviz_open"):
         sources = [
             await async_get_stream_source(hass, entity_id)
-            for entity_id in ("camera.living_room", "camera.driveway")
+            for entity_id in ("camera.living_room", "camera.front_door")
         ]
+        # Refused for its encryption: no source, a warning and an issue.
+        assert await async_get_stream_source(hass, "camera.driveway") is None
         simulator.faults.error(LIVE_PATH, 20007, times=1)
         await async_get_stream_source(hass, "camera.garden")
         for entity_id in ("camera.living_room", "camera.front_door", "camera.porch"):

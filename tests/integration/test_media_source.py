@@ -256,7 +256,7 @@ async def test_cloud_state_without_status(
 async def test_encrypted_device(
     hass: HomeAssistant, setup_media: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """Encrypted: no code -> refused without a request; the code is sent."""
+    """Encrypted: the cloud gives no playback address (60019), code or not."""
     day = _yesterday()
     uri = _uri(
         setup_media,
@@ -266,26 +266,22 @@ async def test_encrypted_device(
         day,
         f"{day:%Y%m%d}T010000_{day:%Y%m%d}T015000",
     )
-    with pytest.raises(Unresolvable, match="verification code"):
-        await media_source.async_resolve_media(hass, uri, None)
-    assert _api_requests(simulator) == []
-
     async_save_options(
         hass, setup_media, {CONF_VERIFICATION_CODES: {"C8C000006": "HJKLMN"}}
     )
     await hass.async_block_till_done(wait_background_tasks=True)
     simulator.reset_log()
+    with pytest.raises(Unresolvable, match="encryption is on") as err:
+        await media_source.async_resolve_media(hass, uri, None)
+    assert err.value.translation_key == "recording_encrypted"
+    assert _api_requests(simulator) == [LIVE_PATH]
+    assert simulator.requests[-1].code == 60019
+    assert "code" not in simulator.requests[-1].form
+
+    # With encryption off, the same clip plays.
+    simulator.state.devices["C8C000006"].is_encrypt = False
     play = await media_source.async_resolve_media(hass, uri, None)
     assert play.mime_type == MIME_HLS
-    assert _api_requests(simulator) == [LIVE_PATH]
-    assert simulator.requests[-1].form["code"] == "HJKLMN"
-
-    async_save_options(
-        hass, setup_media, {CONF_VERIFICATION_CODES: {"C8C000006": "WRONG1"}}
-    )
-    await hass.async_block_till_done(wait_background_tasks=True)
-    with pytest.raises(Unresolvable, match="encryption"):
-        await media_source.async_resolve_media(hass, uri, None)
 
 
 async def test_offline_device(

@@ -11,6 +11,7 @@ import asyncio
 from datetime import datetime, timedelta
 import itertools
 import logging
+import struct
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -33,6 +34,7 @@ from custom_components.ezviz_open.flv import (
     FlvTag,
     read_flv_header,
     read_flv_tags,
+    readable_tag,
 )
 from custom_components.ezviz_open.relay import (
     LiveRelay,
@@ -137,6 +139,47 @@ def test_tag_kinds() -> None:
     # AAC: its configuration, then frames.
     assert FlvTag(TAG_AUDIO, 0, b"\xaf\x00\x12\x10").is_sequence_header
     assert not FlvTag(TAG_AUDIO, 0, b"\xaf\x01data").is_sequence_header
+
+
+def test_legacy_hevc_becomes_enhanced_flv() -> None:
+    """Codec id 12 tags are rewritten to enhanced FLV (hvc1); the rest stay."""
+    record = b"\x01\x01\x60\x00\x00\x00hvcC-record"
+    nal = struct.pack(">I", 5) + b"\x26\x01slc"
+    # Sequence header: the record after the composition time.
+    config = readable_tag(FlvTag(TAG_VIDEO, 0, b"\x1c\x00\x00\x00\x00" + record))
+    assert config == FlvTag(TAG_VIDEO, 0, b"\x90hvc1" + record)
+    assert config.is_sequence_header
+    # Coded frames keep their composition time; the frame type is kept.
+    frame = readable_tag(FlvTag(TAG_VIDEO, 40, b"\x1c\x01\x00\x00\x28" + nal))
+    assert frame == FlvTag(TAG_VIDEO, 40, b"\x91hvc1\x00\x00\x28" + nal)
+    assert frame.is_keyframe
+    inter_frame = readable_tag(FlvTag(TAG_VIDEO, 80, b"\x2c\x01\x00\x00\x00" + nal))
+    assert inter_frame.data == b"\xa1hvc1\x00\x00\x00" + nal
+    assert not inter_frame.is_keyframe
+    end = readable_tag(FlvTag(TAG_VIDEO, 120, b"\x1c\x02\x00\x00\x00"))
+    assert end.data == b"\x92hvc1"
+    with pytest.raises(FlvError):
+        readable_tag(FlvTag(TAG_VIDEO, 0, b"\x1c\x07\x00\x00\x00"))
+    # onMetaData naming codec 12 names hvc1, as enhanced FLV does.
+    meta = (
+        b"\x02\x00\x0aonMetaData\x08\x00\x00\x00\x01"
+        + b"\x00\x0cvideocodecid\x00"
+        + struct.pack(">d", 12.0)
+        + b"\x00\x00\x09"
+    )
+    rewritten = readable_tag(FlvTag(TAG_SCRIPT, 0, meta))
+    assert rewritten.data == meta.replace(
+        struct.pack(">d", 12.0), struct.pack(">d", float(0x68766331))
+    )
+    # H.264, enhanced FLV, audio and other metadata pass as they are.
+    for tag in (
+        CONFIG,
+        key(0),
+        FlvTag(TAG_VIDEO, 0, b"\x91hvc1\x00\x00\x00" + nal),
+        FlvTag(TAG_AUDIO, 0, b"\xaf\x01data"),
+        META,
+    ):
+        assert readable_tag(tag) is tag
 
 
 def test_splicer_first_stream() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from homeassistant.components.camera import async_get_stream_source
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.data_entry_flow import FlowResultType
@@ -18,10 +19,17 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES, DOMAIN
+from custom_components.ezviz_open.const import (
+    CONF_KEEP_ENCRYPTION,
+    CONF_VERIFICATION_CODES,
+    DOMAIN,
+)
 from custom_components.ezviz_open.repairs import async_create_fix_flow
 
 from .conftest import DEVICE_LIST_PATH, registered_device
+
+ENCRYPT_OFF_PATH = "/api/lapp/device/encrypt/off"
+DRIVEWAY = "C8C000006"
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -93,7 +101,7 @@ async def test_fix_flow_stores_code(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert init_integration.options[CONF_VERIFICATION_CODES] == {"C8C000006": "HJKLMN"}
     assert _code_issues(hass) == {}
-    # The reloaded entry streams with the code.
+    # Pictures are shown with the code; the live view is the cloud's to refuse.
     state = hass.states.get("camera.driveway")
     assert state.attributes["supported_features"] == 2
 
@@ -245,3 +253,104 @@ async def test_rate_limit_issue_removed_with_entry_not_loaded(
     await hass.config_entries.async_remove(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert _entry_issues(hass, mock_config_entry) == set()
+
+
+async def _refused_live_view(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    """Open the Driveway's live view (refused: encrypted); return the issue id."""
+    assert await async_setup_component(hass, "repairs", {})
+    assert await async_get_stream_source(hass, "camera.driveway") is None
+    issue_id = f"live_view_encrypted_{entry.entry_id}_{DRIVEWAY}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+    return issue_id
+
+
+async def test_live_view_fix_turns_encryption_off(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """The fix says what changes, turns encryption off, and the camera streams."""
+    issue_id = await _refused_live_view(hass, init_integration)
+    manager = repairs_flow_manager(hass)
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["turn_off_encryption", "keep_encryption"]
+    result = await manager.async_configure(
+        result["flow_id"], {"next_step_id": "turn_off_encryption"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "turn_off_encryption"
+    # No code in the options: it is asked for (and not stored).
+    assert [str(key) for key in result["data_schema"].schema] == ["code"]
+
+    simulator.reset_log()
+    result = await manager.async_configure(result["flow_id"], {"code": "WRONGX"})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"code": "code_wrong"}
+    assert simulator.state.devices[DRIVEWAY].is_encrypt
+
+    result = await manager.async_configure(result["flow_id"], {"code": "HJKLMN"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [(r.path, r.code) for r in simulator.requests] == [
+        (ENCRYPT_OFF_PATH, 20010),
+        (ENCRYPT_OFF_PATH, 200),
+    ]
+    assert not simulator.state.devices[DRIVEWAY].is_encrypt
+    assert CONF_VERIFICATION_CODES not in init_integration.options
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    # At once, without a reload: the camera streams.
+    state = hass.states.get("camera.driveway")
+    assert state.attributes["supported_features"] == 2
+    assert state.attributes["stream_status"] == "available"
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert await async_get_stream_source(hass, "camera.driveway")
+
+
+async def test_live_view_fix_with_stored_code(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """With the code in the options, turning encryption off is a confirmation."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, options={CONF_VERIFICATION_CODES: {DRIVEWAY: "HJKLMN"}}
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    issue_id = await _refused_live_view(hass, mock_config_entry)
+    manager = repairs_flow_manager(hass)
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    result = await manager.async_configure(
+        result["flow_id"], {"next_step_id": "turn_off_encryption"}
+    )
+    assert list(result["data_schema"].schema) == []
+    simulator.reset_log()
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (request,) = simulator.requests
+    assert (request.path, request.form["validateCode"]) == (ENCRYPT_OFF_PATH, "HJKLMN")
+    assert not simulator.state.devices[DRIVEWAY].is_encrypt
+
+
+async def test_live_view_fix_keeps_encryption(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Keeping encryption is remembered: refused again, no issue again."""
+    issue_id = await _refused_live_view(hass, init_integration)
+    manager = repairs_flow_manager(hass)
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    result = await manager.async_configure(
+        result["flow_id"], {"next_step_id": "keep_encryption"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    simulator.reset_log()
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert init_integration.options[CONF_KEEP_ENCRYPTION] == [DRIVEWAY]
+    assert simulator.count(ENCRYPT_OFF_PATH) == 0
+    assert simulator.state.devices[DRIVEWAY].is_encrypt
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    # The reloaded entry asks once more, is refused, and raises nothing.
+    assert await async_get_stream_source(hass, "camera.driveway") is None
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    state = hass.states.get("camera.driveway")
+    assert state.attributes["stream_status"] == "encrypted"

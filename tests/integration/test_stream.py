@@ -22,20 +22,22 @@ from homeassistant.components.camera import (
     CameraEntityFeature,
     async_request_stream,
 )
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.const import ATTR_SUPPORTED_FEATURES
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.ezviz_open.const import (
     CONF_STREAM_PROTOCOL,
-    CONF_VERIFICATION_CODES,
     DOMAIN,
-    ISSUE_VERIFICATION_CODE,
 )
 from simulator import media
 from tests.bench.stream import (
     CAMERA,
+    CODEC_CAMERAS,
     LIVE_PATH,
     RENEWAL_LOG,
     SERIAL,
@@ -61,6 +63,17 @@ def _first_frame(output: StreamOutput) -> av.VideoFrame:
         return next(container.decode(video=0))
 
 
+def _segment_codecs(output: StreamOutput) -> set[str]:
+    """The video codec of every complete segment of Home Assistant's output."""
+    codecs = set()
+    for segment in output.get_segments():
+        if segment.complete:
+            data = io.BytesIO(segment.init + segment.get_data())
+            with av.open(data) as container:
+                codecs.add(container.streams.video[0].codec_context.name)
+    return codecs
+
+
 def _assert_test_pattern(frame: av.VideoFrame) -> None:
     """The frame has the pattern's size and its colour bars where they belong."""
     size = (frame.width, frame.height)
@@ -77,6 +90,7 @@ def _assert_test_pattern(frame: av.VideoFrame) -> None:
         )
 
 
+@pytest.mark.parametrize("codec", ["h264", "h265"])
 @pytest.mark.parametrize("protocol", ["flv", "hls"])
 async def test_video_keeps_flowing(
     hass: HomeAssistant,
@@ -84,31 +98,37 @@ async def test_video_keeps_flowing(
     mock_config_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
     protocol: str,
+    codec: str,
 ) -> None:
     """The test pattern arrives, and keeps arriving across renewals and session ends.
 
     FLV: a session end reconnects to the same address, and each address is
     renewed once, before it expires. HLS: an ended playlist stays ended for
-    a while, so each session end takes a new address.
+    a while, so each session end takes a new address. H.265 reaches Home
+    Assistant's output as HEVC, from either protocol.
     """
+    serial, camera = CODEC_CAMERAS[codec]
+    assert simulator.state.devices[serial].video_codec == codec
     # Addresses valid for 5 s (renewed after 3.75 s), sessions of 2.5 s.
     simulator.max_address_validity = 5
     simulator.live_session_length = 2.5
     segment = simulator.segment_duration
-    await simulator.render_video(SERIAL)
+    await simulator.render_video(serial)
     await setup_stream(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: protocol})
     simulator.reset_log()
 
     start = time.monotonic()
     with caplog.at_level(logging.DEBUG):
-        stream = await request_stream(hass, CAMERA)
+        stream = await request_stream(hass, camera)
         output = stream.outputs()["hls"]
         arrivals = await watch(output, start, start + 12)
         frame = _first_frame(output)
+        codecs = _segment_codecs(output)
         diagnostics = stream.get_diagnostics()
         await stop_stream(hass, mock_config_entry, stream)
 
     _assert_test_pattern(frame)
+    assert codecs == {"h264": {"h264"}, "h265": {"hevc"}}[codec]
     first, gap = arrivals.parts[0], arrivals.longest_gap
     media_requests = simulator.media_requests
     requests = simulator.count(LIVE_PATH)
@@ -150,35 +170,42 @@ async def test_video_keeps_flowing(
     assert "/_sim/live/" not in caplog.text
 
 
-async def test_encrypted_camera_streams_with_its_code(
+async def test_encrypted_camera_refused_then_fixed(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
 ) -> None:
-    """Without its code an encrypted camera says why it has no stream; with it, it streams."""
-    await setup_stream(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "hls"})
-    state = hass.states.get("camera.driveway")
-    assert state.attributes[ATTR_SUPPORTED_FEATURES] == 0
-    with pytest.raises(HomeAssistantError):
-        await async_request_stream(hass, "camera.driveway", "hls")
-    issue = ir.async_get(hass).async_get_issue(
-        DOMAIN, f"{ISSUE_VERIFICATION_CODE}_{mock_config_entry.entry_id}_C8C000006"
-    )
-    assert issue is not None
-    assert issue.translation_key == ISSUE_VERIFICATION_CODE
-    assert simulator.count(LIVE_PATH) == 0
+    """Encrypted: refused once and not asked again; the fix turns it off; it plays.
 
-    hass.config_entries.async_update_entry(
-        mock_config_entry,
-        options={
-            **mock_config_entry.options,
-            CONF_VERIFICATION_CODES: {"C8C000006": "HJKLMN"},
-        },
+    The cloud gives no HLS/RTMP/FLV address for encrypted video (60019),
+    whatever the code. Each open asks at most once, and none while refused.
+    """
+    assert await async_setup_component(hass, "repairs", {})
+    await setup_stream(hass, mock_config_entry, **{CONF_STREAM_PROTOCOL: "flv"})
+    camera = "camera.driveway"
+    issue_id = f"live_view_encrypted_{mock_config_entry.entry_id}_C8C000006"
+    simulator.reset_log()
+    with pytest.raises(HomeAssistantError):
+        await async_request_stream(hass, camera, "hls")
+    assert [r.code for r in simulator.requests if r.path == LIVE_PATH] == [60019]
+    assert hass.states.get(camera).attributes[ATTR_SUPPORTED_FEATURES] == 0
+    for _ in range(3):  # opened again: refused without asking
+        with pytest.raises(HomeAssistantError):
+            await async_request_stream(hass, camera, "hls")
+    assert simulator.count(LIVE_PATH) == 1
+
+    manager = repairs_flow_manager(hass)
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    result = await manager.async_configure(
+        result["flow_id"], {"next_step_id": "turn_off_encryption"}
     )
-    await hass.config_entries.async_reload(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    state = hass.states.get("camera.driveway")
+    result = await manager.async_configure(result["flow_id"], {"code": "HJKLMN"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    state = hass.states.get(camera)
     assert state.attributes[ATTR_SUPPORTED_FEATURES] == CameraEntityFeature.STREAM
+
+    simulator.reset_log()
     start = time.monotonic()
-    stream = await request_stream(hass, "camera.driveway")
+    stream = await request_stream(hass, camera)
     output = stream.outputs()["hls"]
     while not any(s.complete for s in output.get_segments()):
         assert time.monotonic() - start < 10
@@ -187,7 +214,8 @@ async def test_encrypted_camera_streams_with_its_code(
     await stop_stream(hass, mock_config_entry, stream)
     assert (frame.width, frame.height) == media.DEFAULT_SIZE
     (request,) = [r for r in simulator.requests if r.path == LIVE_PATH]
-    assert request.form["code"] == "HJKLMN"
+    assert request.code == 200
+    assert "code" not in request.form
 
 
 async def test_when_the_cloud_fails_for_good(

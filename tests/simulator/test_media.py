@@ -1,10 +1,11 @@
-"""The simulator's media: H.264 over HLS and HTTP-FLV, expiry, sessions, pictures."""
+"""The simulator's media: H.264 and H.265 over HLS and HTTP-FLV, expiry, sessions, pictures."""
 
 from __future__ import annotations
 
 import asyncio
 from hashlib import md5
 import io
+import struct
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,9 @@ from PIL import Image, ImageStat
 import pytest
 from yarl import URL
 
-from simulator import Simulator, media
+from simulator import Simulator, generate_fleet, media
+from simulator.state import device_from_dict, load_fleet_data
+from simulator.streaming import video_titles
 
 from .conftest import RawApi
 
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 LIVE = "/api/lapp/live/address/get"
 CAMERA = "C6N000001"
 ENCRYPTED = "C8C000006"
+GARDEN = "BC1000002"  # the demo's battery camera: H.265, as is the doorbell
 SIZE = (640, 360)
 TICKS = 90000 // media.FPS  # 90 kHz PTS per frame
 
@@ -358,6 +362,173 @@ async def test_stop_ends_running_flv(sim: Simulator, api: RawApi) -> None:
     assert sim.media_requests[0].reason == "stopped"
 
 
+# -------------------------------------------------------------------- H.265
+
+
+def _hevc_type(unit: bytes) -> int:
+    return (unit[0] >> 1) & 0x3F
+
+
+def _flv_tag_payloads(raw: bytes) -> list[tuple[int, int, bytes]]:
+    """(tag type, timestamp ms, payload) of each tag after the FLV header."""
+    assert raw[:13] == media.FLV_HEADER
+    tags = []
+    pos = 13
+    while pos < len(raw):
+        size = int.from_bytes(raw[pos + 1 : pos + 4], "big")
+        stamp = int.from_bytes(raw[pos + 4 : pos + 7], "big") | raw[pos + 7] << 24
+        tags.append((raw[pos], stamp, raw[pos + 11 : pos + 11 + size]))
+        back = raw[pos + 11 + size : pos + 15 + size]
+        assert int.from_bytes(back, "big") == 11 + size  # PreviousTagSize
+        pos += 15 + size
+    assert pos == len(raw)
+    return tags
+
+
+def _hvcc_arrays(record: bytes) -> list[tuple[int, list[bytes]]]:
+    """(NAL type, NAL units) of each array of an HEVCDecoderConfigurationRecord."""
+    arrays = []
+    pos = 23
+    for _ in range(record[22]):  # numOfArrays
+        kind = record[pos] & 0x3F
+        count = int.from_bytes(record[pos + 1 : pos + 3], "big")
+        pos += 3
+        units = []
+        for _ in range(count):
+            length = int.from_bytes(record[pos : pos + 2], "big")
+            units.append(record[pos + 2 : pos + 2 + length])
+            pos += 2 + length
+        arrays.append((kind, units))
+    assert pos == len(record)
+    return arrays
+
+
+def _length_prefixed(data: bytes) -> list[bytes]:
+    """Split NAL units each prefixed by its 4-byte big-endian length."""
+    units = []
+    pos = 0
+    while pos < len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        assert length > 0
+        units.append(data[pos + 4 : pos + 4 + length])
+        pos += 4 + length
+    assert pos == len(data)
+    return units
+
+
+def test_video_codec_from_the_fleet() -> None:
+    """``video_codec``: the demo's battery camera and doorbell are H.265."""
+    fleet = load_fleet_data("demo")
+    codecs = {d["serial"]: device_from_dict(d).video_codec for d in fleet["devices"]}
+    assert codecs == {
+        "C6N000001": "h264",
+        "BC1000002": "h265",
+        "DB1000003": "h265",
+        "A1S000004": "h264",
+        "NVR000005": "h264",
+        "C8C000006": "h264",
+        "C1C000007": "h264",
+    }
+    # Generated fleets copy the demo's templates, codec included.
+    generated = [device_from_dict(d) for d in generate_fleet(14)["devices"]]
+    assert [d.video_codec for d in generated] == list(codecs.values()) * 2
+    with pytest.raises(ValueError, match="S1: video_codec must be one of h264, h265"):
+        device_from_dict({"serial": "s1", "video_codec": "vp9"})
+    with pytest.raises(ValueError, match="unknown video codec"):
+        media.clip("S1", "", SIZE, 10, "hevc")
+
+
+async def test_h265_hls_segments_decode(
+    sim: Simulator, api: RawApi, clock: Clock
+) -> None:
+    """An H.265 channel's segments: MPEG-TS with HEVC, every frame decodes."""
+    clip = await sim.render_video(GARDEN)
+    assert (clip.codec, clip.segments) == ("h265", 4)
+    url = await _address(api, GARDEN, protocol=2)
+    await _read_playlist(api, url)
+    clock.advance(2)  # segments 0..4 are out: across the loop boundary (4)
+    segments = []
+    for number in range(5):
+        status, data = await _get(api, _segment_url(url, number))
+        assert status == 200
+        segments.append(data)
+    _ts_continuity(segments)
+    pts: list[int] = []
+    for data in segments:
+        with av.open(io.BytesIO(data), format="mpegts") as container:
+            (stream,) = container.streams.video
+            assert stream.codec_context.name == "hevc"
+            frames = list(container.decode(stream))
+        assert len(frames) == media.FPS  # every frame decodes
+        assert {(f.width, f.height) for f in frames} == {SIZE}
+        assert frames[0].key_frame  # every segment opens with a keyframe
+        assert not any(f.key_frame for f in frames[1:])
+        pts += [int(f.pts) for f in frames]
+        _assert_pattern(frames[0].to_image(), frame=_loop_frame(int(frames[0].pts)))
+    assert pts == [media.ts_timestamp(n) for n in range(50)]
+
+
+async def test_h265_flv_is_codec_id_12(sim: Simulator, api: RawApi) -> None:
+    """HTTP-FLV of an H.265 channel: the legacy codec id 12, laid out like AVC."""
+    clip = await sim.render_video(GARDEN)
+    sim.flv_burst = 2.0  # two GOPs at once
+    url = await _address(api, GARDEN, protocol=4)
+    async with api.session.get(URL(url, encoded=True)) as resp:
+        assert resp.status == 200
+        raw, _ = await _flv_tags(resp, 2 + 20)
+    tags = _flv_tag_payloads(raw)
+    assert [kind for kind, _, _ in tags] == [18] + [9] * 21
+    script = tags[0][2]
+    assert b"\x00\x0cvideocodecid\x00" + struct.pack(">d", 12.0) in script
+    video = [payload for _, _, payload in tags[1:]]
+    assert {payload[0] & 0x0F for payload in video} == {12}  # codec id
+
+    # The sequence header: keyframe, packet type 0, CTS 0, then the hvcC record.
+    header = video[0]
+    assert header[:5] == b"\x1c\x00\x00\x00\x00"
+    record = header[5:]
+    assert record == clip.hvcc
+    assert record[0] == 1  # configurationVersion
+    assert record[21] & 0x03 == 3  # NAL unit lengths take 4 bytes
+    arrays = _hvcc_arrays(record)
+    assert arrays == [(32, [clip.vps]), (33, [clip.sps]), (34, [clip.pps])]
+    assert [_hevc_type(units[0]) for _, units in arrays] == [32, 33, 34]
+
+    # Then one tag per frame: packet type 1, CTS 0, length-prefixed slices.
+    frames = video[1:]
+    assert [ms for _, ms, _ in tags[2:]] == [n * 100 for n in range(20)]
+    assert [f[0] for f in frames] == ([0x1C] + [0x2C] * 9) * 2  # a GOP per second
+    decoder = av.CodecContext.create("hevc", "r")
+    parameter_sets = b"".join(b"\x00\x00\x00\x01" + u for _, us in arrays for u in us)
+    decoded: list[av.VideoFrame] = []
+    for number, payload in enumerate(frames):
+        assert payload[1:5] == b"\x01\x00\x00\x00"
+        units = _length_prefixed(payload[5:])
+        types = [_hevc_type(u) for u in units]
+        assert all(t < 32 for t in types), types  # slices only: no VPS/SPS/PPS/AUD
+        if number % 10 == 0:
+            assert types in ([19], [20])  # an IDR picture
+        annex_b = b"".join(b"\x00\x00\x00\x01" + u for u in units)
+        packet = av.Packet((parameter_sets if number == 0 else b"") + annex_b)
+        decoded += decoder.decode(packet)
+    decoded += decoder.decode(None)
+    # What the tags carry is the clip's video: every frame decodes.
+    assert len(decoded) == 20
+    assert {(f.width, f.height) for f in decoded} == {SIZE}
+    _assert_pattern(decoded[15].to_image(), frame=15)
+
+    # FFmpeg's FLV demuxer: up to 7.x (PyAV 13) codec id 12 is unknown, the video
+    # stream has no codec (and decoding it crashes PyAV 13); FFmpeg 8.0 (PyAV 16)
+    # and later read codec id 12 as HEVC.
+    with av.open(io.BytesIO(raw), format="flv") as container:
+        (stream,) = container.streams.video
+        if av.library_versions["libavformat"] < (62,):
+            assert stream.codec_context is None
+        else:
+            assert stream.codec_context.name == "hevc"
+            assert len(list(container.decode(stream))) == 20
+
+
 # ----------------------------------------------------- expiry and sessions
 
 
@@ -478,12 +649,16 @@ async def test_playback_addresses_end(sim: Simulator, api: RawApi) -> None:
     assert sim.media_requests[-1].reason == "playback"
 
 
-async def test_encrypted_device_needs_its_code(sim: Simulator, api: RawApi) -> None:
-    """No code or a wrong one: no address (so no stream); the right one plays."""
-    for form, code in (({}, "60019"), ({"code": "ABCDEF"}, "20010")):
-        body = await api.lapp(LIVE, deviceSerial=ENCRYPTED, protocol=2, **form)
-        assert body["code"] == code
-    url = await _address(api, ENCRYPTED, protocol=2, code="HJKLMN")
+async def test_encrypted_device_gets_no_stream(sim: Simulator, api: RawApi) -> None:
+    """Encrypted video: no HLS or FLV address, whatever the code; off, it plays."""
+    for protocol in (2, 4):
+        for form in ({}, {"code": "HJKLMN"}):
+            body = await api.lapp(
+                LIVE, deviceSerial=ENCRYPTED, protocol=protocol, **form
+            )
+            assert body["code"] == "60019"
+    sim.state.devices[ENCRYPTED].is_encrypt = False
+    url = await _address(api, ENCRYPTED, protocol=2)
     playlist = await _read_playlist(api, url)
     status, data = await _get(api, _segment_url(url, 0))
     assert status == 200
@@ -578,3 +753,19 @@ async def test_video_is_rendered_once(sim: Simulator) -> None:
     assert len(clip.frames) == 40
     assert clip.encode_seconds < 3  # about 0.2-0.4 s on the CI machine
     assert sum(map(len, clip.frames)) < 200_000
+    assert clip.codec == "h264"
+
+
+async def test_h265_video_is_rendered_once(sim: Simulator) -> None:
+    """An H.265 clip too: encoded once, cheaply, cached under its codec."""
+    clip = await sim.render_video(GARDEN)
+    assert clip is await sim.render_video(GARDEN)
+    assert len(clip.frames) == 40
+    assert clip.encode_seconds < 3  # about 0.15-0.3 s on the CI machine
+    assert sum(map(len, clip.frames)) < 200_000
+    dev = sim.state.devices[GARDEN]
+    chan = dev.channel(1)
+    assert chan is not None
+    title, subtitle = video_titles(dev, chan)
+    assert media.cached_clip(title, subtitle, SIZE, 10, "h265") is clip
+    assert media.cached_clip(title, subtitle, SIZE, 10) is None  # not as H.264

@@ -136,16 +136,27 @@ async def test_ptz_presets_and_limits(api: RawApi, sim: Simulator) -> None:
 
 
 async def test_live_address_encryption(api: RawApi) -> None:
+    """Encrypted video: ezopen with the right code; HLS, RTMP, FLV never (60019)."""
     live = "/api/lapp/live/address/get"
-    assert (await api.lapp(live, deviceSerial="C8C000006", protocol=2))[
+    for protocol in (2, 3, 4):
+        for code in ({}, {"code": "HJKLMN"}, {"code": "WRONGX"}):
+            reply = await api.lapp(
+                live, deviceSerial="C8C000006", protocol=protocol, **code
+            )
+            assert reply["code"] == "60019", (protocol, code)
+    assert (await api.lapp(live, deviceSerial="C8C000006", protocol=1))[
         "code"
     ] == "60019"
-    assert (await api.lapp(live, deviceSerial="C8C000006", protocol=2, code="WRONGX"))[
+    assert (await api.lapp(live, deviceSerial="C8C000006", protocol=1, code="WRONGX"))[
         "code"
     ] == "20010"
-    ok = await api.lapp(
-        live, deviceSerial="C8C000006", protocol=2, code="HJKLMN", expireTime=300
+    ezopen = await api.lapp(
+        live, deviceSerial="C8C000006", protocol=1, code="HJKLMN", expireTime=300
     )
+    assert ezopen["code"] == "200"
+    assert ezopen["data"]["url"].startswith("ezopen://")
+    # Not encrypted: an HLS address that plays.
+    ok = await api.lapp(live, deviceSerial=PTZ, protocol=2, expireTime=300)
     assert ok["code"] == "200"
     assert ok["data"]["id"].isdigit()
     assert len(ok["data"]["expireTime"]) == 19
