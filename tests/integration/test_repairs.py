@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from homeassistant.components.camera import async_get_stream_source
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -255,29 +255,35 @@ async def test_rate_limit_issue_removed_with_entry_not_loaded(
     assert _entry_issues(hass, mock_config_entry) == set()
 
 
-async def _refused_live_view(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    """Open the Driveway's live view (refused: encrypted); return the issue id."""
+async def _live_view_fix(
+    hass: HomeAssistant, entry: MockConfigEntry, step: str
+) -> tuple[str, FlowResult]:
+    """Open the Driveway's live view (refused: encrypted), start its fix, choose ``step``.
+
+    Answers the issue id and the chosen step's form.
+    """
     assert await async_setup_component(hass, "repairs", {})
     assert await async_get_stream_source(hass, "camera.driveway") is None
     issue_id = f"live_view_encrypted_{entry.entry_id}_{DRIVEWAY}"
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
-    return issue_id
+    manager = repairs_flow_manager(hass)
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["turn_off_encryption", "keep_encryption"]
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": step})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == step
+    return issue_id, result
 
 
 async def test_live_view_fix_turns_encryption_off(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
     """The fix says what changes, turns encryption off, and the camera streams."""
-    issue_id = await _refused_live_view(hass, init_integration)
-    manager = repairs_flow_manager(hass)
-    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
-    assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["turn_off_encryption", "keep_encryption"]
-    result = await manager.async_configure(
-        result["flow_id"], {"next_step_id": "turn_off_encryption"}
+    issue_id, result = await _live_view_fix(
+        hass, init_integration, "turn_off_encryption"
     )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "turn_off_encryption"
+    manager = repairs_flow_manager(hass)
     # No code in the options: it is asked for (and not stored).
     assert [str(key) for key in result["data_schema"].schema] == ["code"]
 
@@ -315,12 +321,8 @@ async def test_live_view_fix_with_stored_code(
     )
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    issue_id = await _refused_live_view(hass, mock_config_entry)
+    _, result = await _live_view_fix(hass, mock_config_entry, "turn_off_encryption")
     manager = repairs_flow_manager(hass)
-    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
-    result = await manager.async_configure(
-        result["flow_id"], {"next_step_id": "turn_off_encryption"}
-    )
     assert list(result["data_schema"].schema) == []
     simulator.reset_log()
     result = await manager.async_configure(result["flow_id"], {})
@@ -334,13 +336,8 @@ async def test_live_view_fix_keeps_encryption(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
     """Keeping encryption is remembered: refused again, no issue again."""
-    issue_id = await _refused_live_view(hass, init_integration)
+    issue_id, result = await _live_view_fix(hass, init_integration, "keep_encryption")
     manager = repairs_flow_manager(hass)
-    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
-    result = await manager.async_configure(
-        result["flow_id"], {"next_step_id": "keep_encryption"}
-    )
-    assert result["type"] is FlowResultType.FORM
     simulator.reset_log()
     result = await manager.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
