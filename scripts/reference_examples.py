@@ -34,6 +34,9 @@ SPEC_DIR = ROOT.parent / "shared" / "spec"
 REFERENCE_NAME = "ezviz-open-api.txt"
 ENDPOINTS_NAME = "endpoints.tsv"
 OUTPUT = ROOT / "tests" / "api" / "reference_examples.json"
+#: The endpoint checklist, copied as it is, so that the tests need nothing
+#: outside the repository (they compare it with ../shared when it is there).
+ENDPOINTS_COPY = ROOT / "tests" / "api" / ENDPOINTS_NAME
 
 # Chapters between endpoint sections that belong to no endpoint: a section
 # ends where one of these titles starts. (The webhook chapter has its own
@@ -296,23 +299,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if stale")
     parser.add_argument("--spec", type=Path, default=SPEC_DIR, help="spec directory")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--endpoints", type=Path, default=ENDPOINTS_COPY)
     args = parser.parse_args(argv)
     try:
         text = render(extract(args.spec))
+        endpoints = (args.spec / ENDPOINTS_NAME).read_text("utf-8")
     except (OSError, ExtractError) as err:
         print(f"reference_examples: {err}", file=sys.stderr)
         return 2
     if args.check:
-        current = args.output.read_text("utf-8") if args.output.exists() else ""
-        if current != text:
+        stale = [
+            str(path)
+            for path, want in ((args.output, text), (args.endpoints, endpoints))
+            if (path.read_text("utf-8") if path.exists() else "") != want
+        ]
+        if stale:
             print(
-                f"{args.output} does not match the reference; "
+                f"{', '.join(stale)}: not what the reference gives; "
                 "run scripts/reference_examples.py",
                 file=sys.stderr,
             )
             return 1
         return 0
     args.output.write_text(text, encoding="utf-8")
+    args.endpoints.write_text(endpoints, encoding="utf-8")
     content = json.loads(text)
     print(
         f"{content['example_count']} examples ({content['repaired_count']} repaired) "

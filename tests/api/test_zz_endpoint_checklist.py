@@ -5,28 +5,26 @@ order) and checks what those tests sent: each endpoint must have been called
 through the client and answered with success at least once.
 """
 
-from pathlib import Path
+import json
 import re
 
 import pytest
 
 from simulator.handlers import load_all
+from tests.reference import ROOT, endpoint_rows, endpoints as _rows
 
-ROOT = Path(__file__).resolve().parents[2]
-TSV = ROOT.parent / "shared" / "spec" / "endpoints.tsv"
 CLIENT = ROOT / "custom_components" / "ezviz_open" / "api"
-
-
-def _rows() -> list[tuple[str, str]]:
-    assert TSV.is_file(), f"endpoints.tsv is missing: {TSV}"  # fail, never skip
-    lines = TSV.read_text(encoding="utf-8").splitlines()[1:]
-    return sorted({(c[0], c[1]) for c in (line.split("\t") for line in lines) if c[0]})
+EXAMPLES = ROOT / "tests" / "api" / "reference_examples.json"
 
 
 def test_checklist_has_every_row() -> None:
-    # 86 rows; device/info appears twice (info and the time-zone read).
-    assert len(TSV.read_text(encoding="utf-8").splitlines()) - 1 == 86
-    assert len(_rows()) == 85
+    """As many rows as the reference has endpoints; a path twice only as two operations."""
+    rows = endpoint_rows()
+    assert len(rows) == json.loads(EXAMPLES.read_text("utf-8"))["endpoints"]
+    assert all(row[0].startswith("/api/") and row[1] and row[3] for row in rows)
+    operations = [(row[0], row[1], row[3]) for row in rows]
+    assert len(set(operations)) == len(operations)
+    assert len(_rows()) == len({(row[0], row[1]) for row in rows})
 
 
 def test_client_implements_every_path() -> None:
