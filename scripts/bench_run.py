@@ -4,7 +4,7 @@ The measurements run in the Home Assistant test harness (a pytest run of
 ``tests/bench/bench_full.py``, or of the quick ``tests/bench/test_bench_quick.py``),
 each writing its result as JSON into a temporary directory; this script
 gathers them, judges the targets, prints the human table, writes the JSON
-report with ``--json`` and the README's tables with ``--markdown``. It exits
+report with ``--json`` and the tables of docs/request-budget.md with ``--markdown``. It exits
 1 when a target is missed or a measurement failed.
 """
 
@@ -51,7 +51,7 @@ def _parse() -> argparse.Namespace:
     parser.add_argument(
         "--markdown",
         action="store_true",
-        help="also print the README's 'Request budget' tables (with --from: "
+        help="also print the tables of docs/request-budget.md (with --from: "
         "only those)",
     )
     parser.add_argument(
@@ -167,7 +167,7 @@ def main() -> int:
             failures=failures,
         )
     if args.source and args.markdown:
-        # Only the README's tables, ready to paste.
+        # Only the tables of docs/request-budget.md, ready to paste.
         print(render_markdown(report), end="")
     else:
         print(render_text(report), end="")

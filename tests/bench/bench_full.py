@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 FLEETS = ("250", "120", "50", "10", "1", "demo")
 #: Entities write their state while a day runs (slower; same requests).
 FAITHFUL = os.environ.get("EZVIZ_BENCH_FAITHFUL") == "1"
-#: Options beyond the defaults, for the README's table (fleet, account s, detail min).
+#: Options beyond the defaults, for the table of docs/request-budget.md (fleet, account s, detail min).
 VARIANTS = (
     ("10", 30, None),
     ("10", 300, None),
@@ -81,7 +81,7 @@ async def test_day_options(
     account: int | None,
     detail: int | None,
 ) -> None:
-    """A simulated day at other options (the README's table)."""
+    """A simulated day at other options (the table of docs/request-budget.md)."""
     result = await measure_day(
         hass,
         freezer,

@@ -135,7 +135,7 @@ def _slack(r: Mapping[str, Any], interval: float) -> float:
 
 
 def duration(seconds: float) -> str:
-    """Seconds as the README writes them: 60 s, 127 s, 15 min, 2 h 4 min 17 s."""
+    """Seconds as docs/request-budget.md writes them: 60 s, 127 s, 15 min, 2 h 4 min 17 s."""
     seconds = round(seconds)
     if seconds < 180:
         return f"{seconds} s"
@@ -681,7 +681,7 @@ def _intervals(r: Mapping[str, Any]) -> list[str]:
 
 
 def render_cadences() -> str:
-    """The cadence table (``budget.CADENCES``) as the README shows it."""
+    """The cadence table (``budget.CADENCES``) as docs/request-budget.md shows it."""
     lines = [
         "The cadences (`budget.py`'s `CADENCES`, which the planner, this table "
         "and the benchmark read):",
@@ -731,7 +731,7 @@ def ordinal(n: int) -> str:
 
 
 def render_markdown(report: Mapping[str, Any]) -> str:
-    """The README's request-budget tables (paste the output as it is)."""
+    """The tables of docs/request-budget.md (paste the output as it is)."""
     results: list[Mapping[str, Any]] = report["results"]
     days = sorted(
         [*_default_days(results), *_push_days(results)],

@@ -1,7 +1,7 @@
 """Live video through Home Assistant's real stream worker: what reaches its output.
 
 Shared by ``tests/integration/test_stream.py`` (the assertions),
-``tests/integration/bench_stream.py`` (the README's comparisons) and the full
+``tests/integration/bench_stream.py`` (the comparisons of docs/live-video.md) and the full
 benchmark (``measure_stream``, run by ``scripts/bench``): the camera's
 stream is requested as the frontend does, and each new part and segment of
 Home Assistant's HLS output is noted as it arrives.

@@ -1,4 +1,4 @@
-"""Live video measurements for the README (not collected by the test run).
+"""Live video measurements for docs/live-video.md (not collected by the test run).
 
 Run: ``.venv/bin/pytest tests/integration/bench_stream.py -s -p no:randomly``.
 Through Home Assistant's real stream worker against the simulator:
