@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api.system import DeviceCapabilities
+    from .data import EzvizOpenConfigEntry, EzvizOpenData
 
 PARALLEL_UPDATES = 1
 

@@ -38,7 +38,8 @@ from .coordinator import AccountCoordinator, EzvizCoordinator, RateLimitState
 from .usage import counting_as
 
 if TYPE_CHECKING:
-    from . import EzvizOpenConfigEntry
+    from homeassistant.config_entries import ConfigEntry
+
     from .api import EzvizOpenClient
 
 #: The cloud keeps about 7 days of alarms; never ask for older ones.
@@ -281,7 +282,7 @@ class AlarmCoordinator(EzvizCoordinator[dict[AlarmTarget, AlarmEvent]]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: EzvizOpenConfigEntry,
+        entry: ConfigEntry,
         client: EzvizOpenClient,
         rate_limit: RateLimitState,
         account: AccountCoordinator,

@@ -13,8 +13,8 @@ from homeassistant.core import callback
 from .entity import EzvizEntity, video_channels
 
 if TYPE_CHECKING:
-    from . import EzvizOpenData
     from .alarm_coordinator import AlarmEvent, AlarmTarget
+    from .data import EzvizOpenData
 
 
 def alarm_channels(data: EzvizOpenData, serial: str) -> list[int | None]:

@@ -73,9 +73,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant, ServiceResponse
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api.devices import Camera as ChannelListing
     from .api.system import DeviceCapabilities
+    from .data import EzvizOpenConfigEntry, EzvizOpenData
 
 PARALLEL_UPDATES = 1
 

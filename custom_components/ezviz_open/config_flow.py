@@ -76,10 +76,10 @@ from .const import (
     MIN_ALARM_HOLD,
     REGION_CUSTOM,
     REGION_GLOBAL,
-    REGION_URLS,
     REGIONS,
     STREAM_PROTOCOLS,
     STREAM_QUALITIES,
+    base_url_for,
 )
 from .governor import OPTION_CADENCES
 from .helpers import async_save_options
@@ -88,7 +88,7 @@ from .push import webhook_url
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from . import EzvizOpenData
+    from .data import EzvizOpenData
 
 TITLE = "EZVIZ Open Platform"
 
@@ -100,14 +100,6 @@ _REGION = SelectSelector(
         options=list(REGIONS), translation_key=CONF_REGION, mode=SelectSelectorMode.LIST
     )
 )
-
-
-def base_url_for(data: Mapping[str, Any]) -> str:
-    """Return the host that mints tokens for an entry's (or a form's) data."""
-    region = data.get(CONF_REGION, REGION_GLOBAL)
-    if region == REGION_CUSTOM:
-        return str(data[CONF_URL])
-    return REGION_URLS[region]
 
 
 def _normalise_url(value: str) -> str | None:

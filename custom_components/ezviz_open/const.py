@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 import logging
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.const import CONF_URL
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 DOMAIN: Final = "ezviz_open"
 LOGGER = logging.getLogger(__package__)
@@ -118,3 +123,11 @@ DEFAULT_BUDGET_RESERVE: Final = 20
 CONF_PUSH: Final = "push"
 CONF_PUSH_SECRET: Final = "push_secret"  # noqa: S105
 CONF_WEBHOOK_ID: Final = "webhook_id"
+
+
+def base_url_for(data: Mapping[str, Any]) -> str:
+    """Return the host that mints tokens for an entry's (or a form's) data."""
+    region = data.get(CONF_REGION, REGION_GLOBAL)
+    if region == REGION_CUSTOM:
+        return str(data[CONF_URL])
+    return REGION_URLS[region]

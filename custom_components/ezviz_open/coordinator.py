@@ -118,7 +118,8 @@ from .usage import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from . import EzvizOpenConfigEntry
+    from homeassistant.config_entries import ConfigEntry
+
     from .api import EzvizOpenClient
     from .api.devices import Camera, Device
 
@@ -291,14 +292,14 @@ class EzvizCoordinator[DataT](DataUpdateCoordinator[DataT]):
     last data and back off; other failures are retried at the next cadence.
     """
 
-    config_entry: EzvizOpenConfigEntry
+    config_entry: ConfigEntry
     #: What this cadence's requests are counted as (usage.py).
     request_kind: str = KIND_OTHER
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: EzvizOpenConfigEntry,
+        entry: ConfigEntry,
         client: EzvizOpenClient,
         rate_limit: RateLimitState,
         *,
@@ -398,7 +399,7 @@ class AccountCoordinator(EzvizCoordinator[AccountData]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: EzvizOpenConfigEntry,
+        entry: ConfigEntry,
         client: EzvizOpenClient,
         rate_limit: RateLimitState,
         capabilities: CapabilityStore,
@@ -516,7 +517,7 @@ class CapabilityStore:
     """
 
     def __init__(
-        self, hass: HomeAssistant, entry: EzvizOpenConfigEntry, client: EzvizOpenClient
+        self, hass: HomeAssistant, entry: ConfigEntry, client: EzvizOpenClient
     ) -> None:
         """Set up an empty cache backed by Home Assistant's storage."""
         self._client = client
@@ -729,7 +730,7 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: EzvizOpenConfigEntry,
+        entry: ConfigEntry,
         client: EzvizOpenClient,
         rate_limit: RateLimitState,
         account: AccountCoordinator,

@@ -48,8 +48,8 @@ from .topics import TOPIC_DETECTORS
 if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
 
-    from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api.system import DeviceCapabilities
+    from .data import EzvizOpenConfigEntry, EzvizOpenData
 
 _SEPARATOR = "_detector_"
 

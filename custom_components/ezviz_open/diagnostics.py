@@ -25,7 +25,7 @@ from .const import (
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from . import EzvizOpenConfigEntry
+    from .data import EzvizOpenConfigEntry
 
 TO_REDACT = {
     CONF_APP_KEY,

@@ -24,8 +24,8 @@ from .coordinator import AccountCoordinator, AccountData
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-    from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api.devices import Camera, Device
+    from .data import EzvizOpenConfigEntry, EzvizOpenData
     from .topics import DetailTopic
 
 MANUFACTURER = "EZVIZ"

@@ -60,7 +60,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import timedelta
 
-    from . import EzvizOpenConfigEntry
+    from homeassistant.config_entries import ConfigEntry
+
     from .alarm_coordinator import AlarmCoordinator
     from .coordinator import AccountCoordinator, DetailCoordinator, EzvizCoordinator
 
@@ -103,7 +104,7 @@ class BudgetGovernor:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: EzvizOpenConfigEntry,
+        entry: ConfigEntry,
         account: AccountCoordinator,
         detail: DetailCoordinator,
         alarms: AlarmCoordinator,

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from . import EzvizOpenConfigEntry, EzvizOpenData
     from .alarm_coordinator import AlarmEvent
     from .api.system import DeviceCapabilities
+    from .data import EzvizOpenConfigEntry, EzvizOpenData
     from .entity import EzvizEntity
 
 PARALLEL_UPDATES = 1

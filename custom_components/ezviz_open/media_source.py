@@ -58,7 +58,7 @@ from .topics import TOPIC_STATUS
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from . import EzvizOpenConfigEntry, EzvizOpenData
+    from .data import EzvizOpenConfigEntry, EzvizOpenData
 
 #: How many days back (today included) a storage offers.
 RECORDING_DAYS = 7

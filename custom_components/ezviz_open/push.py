@@ -47,7 +47,7 @@ from .api.webhook import (
 from .const import CONF_PUSH, CONF_PUSH_SECRET, CONF_WEBHOOK_ID, DOMAIN, LOGGER
 
 if TYPE_CHECKING:
-    from . import EzvizOpenConfigEntry
+    from .data import EzvizOpenConfigEntry
 
 #: Messages sent longer ago than this (or this far in the future) are refused.
 PUSH_MAX_AGE: Final = 600  # seconds

@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     else:
         from homeassistant.data_entry_flow import FlowResult
 
-    from . import EzvizOpenConfigEntry
+    from .data import EzvizOpenConfigEntry
 
 CONF_CODE = "code"
 #: 20010: the verification code is wrong; 60016: encryption is already off.

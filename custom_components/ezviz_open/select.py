@@ -45,11 +45,11 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api import EzvizOpenClient
     from .api.device_config import TimingPlan
     from .api.settings import ChimeSettings
     from .api.system import DeviceCapabilities
+    from .data import EzvizOpenConfigEntry, EzvizOpenData
     from .topics import DetailTopic
 
 PARALLEL_UPDATES = 1

@@ -42,10 +42,10 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
-    from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api.device_config import StorageMedium
     from .api.devices import Device, DeviceStatus
     from .api.system import DeviceCapabilities
+    from .data import EzvizOpenConfigEntry, EzvizOpenData
     from .topics import DetailTopic
 
 PARALLEL_UPDATES = 0

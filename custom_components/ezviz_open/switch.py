@@ -49,9 +49,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from . import EzvizOpenConfigEntry, EzvizOpenData
     from .api import EzvizOpenClient
     from .api.system import DeviceCapabilities
+    from .data import EzvizOpenConfigEntry, EzvizOpenData
     from .topics import DetailTopic
 
 PARALLEL_UPDATES = 1

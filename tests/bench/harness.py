@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-    from custom_components.ezviz_open import EzvizOpenData
+    from custom_components.ezviz_open.data import EzvizOpenData
     from simulator.app import RecordedRequest
 
 type Fleet = str | dict[str, Any]

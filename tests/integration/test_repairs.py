@@ -12,11 +12,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.components.camera import async_get_stream_source
-from homeassistant.components.repairs import repairs_flow_manager
+from homeassistant.components.repairs import ConfirmRepairFlow, repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.ezviz_open.const import (
@@ -351,3 +352,97 @@ async def test_live_view_fix_keeps_encryption(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
     state = hass.states.get("camera.driveway")
     assert state.attributes["stream_status"] == "encrypted"
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "errors"),
+    [
+        (None, "  ", {"code": "code_empty"}),  # nothing typed: nothing sent
+        (60016, "HJKLMN", None),  # already off: done
+        (20007, "HJKLMN", {"base": "failed"}),  # offline
+        (49999, "HJKLMN", {"base": "failed"}),  # a server error
+    ],
+)
+async def test_live_view_fix_errors(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    code: int | None,
+    typed: str,
+    errors: dict[str, str] | None,
+) -> None:
+    """What the cloud answers decides: an error on the form, or done."""
+    _, result = await _live_view_fix(hass, init_integration, "turn_off_encryption")
+    if code is not None:
+        simulator.faults.error(ENCRYPT_OFF_PATH, code, times=1)
+    simulator.reset_log()
+    result = await repairs_flow_manager(hass).async_configure(
+        result["flow_id"], {"code": typed}
+    )
+    if errors is None:
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert hass.states.get("camera.driveway").attributes["stream_status"] == (
+            "available"
+        )
+        return
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert simulator.count(ENCRYPT_OFF_PATH) == (0 if code is None else 1)
+    if code is not None:
+        assert str(code) in result["description_placeholders"]["error"]
+    assert "HJKLMN" not in repr(result)
+
+
+async def test_live_view_fix_auth_failure_starts_reauth(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Refused credentials abort the fix and start reauthentication."""
+    _, result = await _live_view_fix(hass, init_integration, "turn_off_encryption")
+    simulator.faults.error(ENCRYPT_OFF_PATH, 10030, times=1)
+    result = await repairs_flow_manager(hass).async_configure(
+        result["flow_id"], {"code": "HJKLMN"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth"
+    await hass.async_block_till_done()
+    assert [
+        flow["context"]["source"]
+        for flow in init_integration.async_get_active_flows(hass, {"reauth"})
+    ] == ["reauth"]
+
+
+@pytest.mark.parametrize("step", ["turn_off_encryption", "keep_encryption"])
+async def test_live_view_fix_without_its_entry(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    step: str,
+) -> None:
+    """A removed entry aborts either step; an unloaded one cannot send anything."""
+    flow = await async_create_fix_flow(
+        hass,
+        f"live_view_encrypted_gone_{DRIVEWAY}",
+        {"entry_id": "gone", "serial": DRIVEWAY, "name": "Driveway"},
+    )
+    flow.hass = hass
+    result = await getattr(flow, f"async_step_{step}")()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "entry_removed"
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    flow = await async_create_fix_flow(
+        hass,
+        f"live_view_encrypted_{init_integration.entry_id}_{DRIVEWAY}",
+        {"entry_id": init_integration.entry_id, "serial": DRIVEWAY, "name": "Driveway"},
+    )
+    flow.hass = hass
+    result = await flow.async_step_turn_off_encryption({"code": "HJKLMN"})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "entry_not_loaded"
+    assert simulator.count(ENCRYPT_OFF_PATH) == 0
+
+
+async def test_other_issues_are_confirmed(hass: HomeAssistant) -> None:
+    """An issue with a fix of its own gets that fix; the others a confirmation."""
+    flow = await async_create_fix_flow(hass, "rate_limited_x", None)
+    assert isinstance(flow, ConfirmRepairFlow)

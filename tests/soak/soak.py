@@ -58,7 +58,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.ezviz_open import EzvizOpenClient
+from custom_components.ezviz_open.api import EzvizOpenClient
 from custom_components.ezviz_open.const import (
     CONF_APP_KEY,
     CONF_APP_SECRET,
@@ -390,7 +390,7 @@ class Soak:
         logging.getLogger("custom_components.ezviz_open").setLevel(logging.DEBUG)
         try:
             with patch(
-                "custom_components.ezviz_open.EzvizOpenClient",
+                "custom_components.ezviz_open.runtime.EzvizOpenClient",
                 _soak_client,
             ):
                 self._instrument_faults()
