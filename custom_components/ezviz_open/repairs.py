@@ -167,14 +167,31 @@ def async_delete_issues(
             ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
-class VerificationCodeRepairFlow(RepairsFlow):
-    """Ask for a device's verification code and store it in the options."""
+#: The form field of a verification code.
+_CODE_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_CODE): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD)
+        )
+    }
+)
+
+
+class _DeviceRepairFlow(RepairsFlow):
+    """The fix of an issue about one device of one entry."""
 
     def __init__(self, entry_id: str, serial: str, name: str) -> None:
         """Remember which device the issue is about."""
         self._entry_id = entry_id
         self._serial = serial
         self._name = name
+
+    def _placeholders(self, **extra: str) -> dict[str, str]:
+        return {"name": self._name, "serial": self._serial, **extra}
+
+
+class VerificationCodeRepairFlow(_DeviceRepairFlow):
+    """Ask for a device's verification code and store it in the options."""
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
@@ -203,29 +220,14 @@ class VerificationCodeRepairFlow(RepairsFlow):
             errors[CONF_CODE] = "code_empty"
         return self.async_show_form(
             step_id="confirm",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(CONF_CODE): TextSelector(
-                        TextSelectorConfig(type=TextSelectorType.PASSWORD)
-                    )
-                }
-            ),
-            description_placeholders={"name": self._name, "serial": self._serial},
+            data_schema=_CODE_SCHEMA,
+            description_placeholders=self._placeholders(),
             errors=errors,
         )
 
 
-class LiveViewEncryptedRepairFlow(RepairsFlow):
+class LiveViewEncryptedRepairFlow(_DeviceRepairFlow):
     """Turn a camera's video encryption off, or keep it on, as its owner chooses."""
-
-    def __init__(self, entry_id: str, serial: str, name: str) -> None:
-        """Remember which device the issue is about."""
-        self._entry_id = entry_id
-        self._serial = serial
-        self._name = name
-
-    def _placeholders(self, **extra: str) -> dict[str, str]:
-        return {"name": self._name, "serial": self._serial, **extra}
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
@@ -275,20 +277,10 @@ class LiveViewEncryptedRepairFlow(RepairsFlow):
                     # Shown at once: the camera streams without a reload.
                     runtime.account.async_set_device(self._serial, encrypted=False)
                     return self.async_create_entry(data={})
-        schema = (
-            vol.Schema({})
-            if stored
-            else vol.Schema(
-                {
-                    vol.Required(CONF_CODE): TextSelector(
-                        TextSelectorConfig(type=TextSelectorType.PASSWORD)
-                    )
-                }
-            )
-        )
         return self.async_show_form(
             step_id="turn_off_encryption",
-            data_schema=schema,
+            # With the code in the options, a confirmation; else it is asked.
+            data_schema=vol.Schema({}) if stored else _CODE_SCHEMA,
             description_placeholders=self._placeholders(error=error_text),
             errors=errors,
         )
