@@ -46,6 +46,7 @@ from .const import (
     DOMAIN,
     ENCRYPTED_LIVE_RETRY,
     LIVE_ADDRESS_VALIDITY,
+    LIVE_REFUSED_ENCRYPTED,
     LOGGER,
     PROTOCOL_FLV,
     PROTOCOL_HLS,
@@ -98,8 +99,6 @@ PTZ_DIRECTIONS: dict[str, PtzDirection] = {
 PTZ_SPEEDS: dict[str, PtzSpeed] = {speed.name.lower(): speed for speed in PtzSpeed}
 RINGTONES: dict[str, VoiceIndex] = {voice.name.lower(): voice for voice in VoiceIndex}
 WEEKDAYS: dict[str, Weekday] = {day.name.lower()[:3]: day for day in Weekday}
-#: 60019: the cloud gives no HLS/RTMP/FLV address while the video is encrypted.
-LIVE_REFUSED_ENCRYPTED = 60019
 #: ``stream_status``: whether the cloud is known to refuse the live view.
 STREAM_AVAILABLE = "available"
 STREAM_ENCRYPTED = "encrypted"

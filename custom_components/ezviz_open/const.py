@@ -88,6 +88,9 @@ PICTURE_MAX_REDIRECTS: Final = 3
 ISSUE_VERIFICATION_CODE: Final = "verification_code_missing"
 #: The cloud refused a camera's live address because its video is encrypted.
 ISSUE_LIVE_VIEW_ENCRYPTED: Final = "live_view_encrypted"
+#: 60019, "encryption is enabled": the cloud gives no HLS/RTMP/FLV address,
+#: live or playback, while a device's video is encrypted.
+LIVE_REFUSED_ENCRYPTED: Final = 60019
 #: Serials whose owner chose, in that issue's fix, to keep encryption on.
 CONF_KEEP_ENCRYPTION: Final = "keep_encryption"
 #: After such a refusal, a live address is asked again at most this often

@@ -48,6 +48,7 @@ from .const import (
     DEFAULT_STREAM_QUALITY,
     DOMAIN,
     LIVE_ADDRESS_VALIDITY,
+    LIVE_REFUSED_ENCRYPTED,
     LOGGER,
     QUALITY_SMOOTH,
 )
@@ -155,10 +156,6 @@ def _duration(seconds: float) -> str:
     if minutes:
         return f"{minutes} min {secs} s" if secs else f"{minutes} min"
     return f"{secs} s"
-
-
-#: 60019: the cloud gives no HLS address while the video is encrypted.
-PLAYBACK_REFUSED_ENCRYPTED = 60019
 
 
 def _as_error[E: HomeAssistantError](kind: type[E], key: str, **placeholders: str) -> E:
@@ -474,7 +471,7 @@ class EzvizMediaSource(MediaSource):
                 stop_time=path.end,
             )
         except EzvizEncryptionError as err:
-            if err.code != PLAYBACK_REFUSED_ENCRYPTED:
+            if err.code != LIVE_REFUSED_ENCRYPTED:
                 raise self._error(data, err, Unresolvable) from err
             # No HLS for encrypted video, whatever the code (see camera.py).
             raise _as_error(
