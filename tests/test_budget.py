@@ -14,7 +14,7 @@ import math
 
 from hypothesis import given, settings, strategies as st
 
-from custom_components.ezviz_open.budget import (
+from custom_components.ezviz_open.metering.planner import (
     CADENCES,
     DAY,
     MONTH,

@@ -11,13 +11,13 @@ from homeassistant.const import Platform
 from homeassistant.helpers import config_validation as cv
 
 from .const import DOMAIN
-from .coordinator import async_remove_capability_store
+from .coordinator.capabilities import async_remove_capability_store
 from .detectors import current_detector_identifiers
 from .entity import current_identifiers
+from .metering.usage import async_remove_usage_store
 from .repairs import async_delete_issues
 from .runtime import async_setup_runtime
 from .services import async_setup_services
-from .usage import async_remove_usage_store
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

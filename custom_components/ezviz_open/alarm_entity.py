@@ -13,7 +13,7 @@ from homeassistant.core import callback
 from .entity import EzvizEntity, video_channels
 
 if TYPE_CHECKING:
-    from .alarm_coordinator import AlarmEvent, AlarmTarget
+    from .coordinator.alarm_events import AlarmEvent, AlarmTarget
     from .data import EzvizOpenData
 
 

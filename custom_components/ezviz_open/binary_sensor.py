@@ -29,7 +29,12 @@ from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .alarm_coordinator import (
+from .alarm_entity import EzvizAlarmEntity
+from .api.alarms import AlarmType
+from .api.detectors import Detector, DetectorType
+from .api.devices import Device
+from .const import CONF_ALARM_HOLD, DEFAULT_ALARM_HOLD
+from .coordinator.alarm_events import (
     EVENT_DOOR_CONTACT,
     EVENT_DOORBELL,
     EVENT_EMERGENCY,
@@ -41,11 +46,6 @@ from .alarm_coordinator import (
     MOTION_EVENTS,
     AlarmEvent,
 )
-from .alarm_entity import EzvizAlarmEntity
-from .api.alarms import AlarmType
-from .api.detectors import Detector, DetectorType
-from .api.devices import Device
-from .const import CONF_ALARM_HOLD, DEFAULT_ALARM_HOLD
 from .detectors import (
     EzvizDetectorEntity,
     async_setup_detector_entities,

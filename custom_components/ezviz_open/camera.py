@@ -61,8 +61,8 @@ from .entity import (
     video_channels,
 )
 from .helpers import async_ptz_step, ezviz_exception_handler, quota_error
+from .live.relay import LiveRelay
 from .picture import async_fetch_picture
-from .relay import LiveRelay
 from .repairs import async_delete_live_view_issue, async_raise_live_view_issue
 from .topics import TOPIC_STATUS
 
@@ -265,7 +265,7 @@ class EzvizCamera(EzvizEntity, Camera):
         if self._relay is None or self._live_view_refused:
             return None
         source = await self._relay.async_source()
-        if source is None and (resets := self.runtime.rate_limit.quota_until):
+        if source is None and (resets := self.runtime.allowance.quota_until):
             # Nothing is asked of the cloud until the quota resets: say so.
             raise quota_error(resets)
         return source
@@ -360,7 +360,7 @@ class EzvizCamera(EzvizEntity, Camera):
 
     async def _async_capture_url(self) -> str | None:
         """Ask the device for a picture; None when it cannot take one now."""
-        if not self._capture_supported or self.runtime.rate_limit.active:
+        if not self._capture_supported or self.runtime.allowance.active:
             return None
         try:
             picture = await self.runtime.client.capture_picture(

@@ -44,7 +44,6 @@ from .api.errors import (
     EzvizError,
     EzvizRateLimitError,
 )
-from .budget import CADENCES
 from .const import (
     BUDGET_PERIODS,
     CONF_ACCOUNT_INTERVAL,
@@ -81,8 +80,9 @@ from .const import (
     STREAM_QUALITIES,
     base_url_for,
 )
-from .governor import OPTION_CADENCES
 from .helpers import async_save_options
+from .metering.governor import OPTION_CADENCES
+from .metering.planner import CADENCES
 from .push import webhook_url
 
 if TYPE_CHECKING:

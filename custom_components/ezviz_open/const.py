@@ -45,7 +45,7 @@ QUALITY_HD: Final = "hd"
 QUALITY_SMOOTH: Final = "smooth"
 STREAM_QUALITIES: Final = (QUALITY_HD, QUALITY_SMOOTH)
 
-# Cadences, their option ranges and floors: budget.CADENCES.
+# Cadences, their option ranges and floors: metering/planner.py, CADENCES.
 #: FLV: one address request an hour of viewing, not one per session (README).
 DEFAULT_STREAM_PROTOCOL: Final = PROTOCOL_FLV
 DEFAULT_STREAM_QUALITY: Final = QUALITY_HD
@@ -65,17 +65,17 @@ ISSUE_RATE_LIMITED: Final = "rate_limited"
 
 #: While the call quota is used up (10007), nothing is asked of the cloud
 #: until the budget period ends (the reference names no reset time: the
-#: period's end is the assumption, see usage.py), but for one device-list
+#: period's end is the assumption, see metering/usage.py), but for one device-list
 #: page this often, to notice a reset earlier.
 QUOTA_CHECK_INTERVAL: Final = timedelta(hours=1)
-#: The issue raised while polling is held back for the budget (usage.py).
+#: The issue raised while polling is held back for the budget (metering/usage.py).
 ISSUE_BUDGET_SPENT: Final = "budget_spent"
 
 # Camera, PTZ and actions
 #: How long a PTZ button moves the camera (between ptz/start and ptz/stop).
 PTZ_STEP_DURATION: Final = 0.5  # seconds
 #: The validity asked for a live address (the cloud may grant less; its
-#: expireTime decides when the relay asks again, see relay.py).
+#: expireTime decides when the relay asks again, see live/relay.py).
 LIVE_ADDRESS_VALIDITY: Final = timedelta(hours=1)
 #: A still image is captured at most this often per camera (each capture is
 #: one request); in between the last picture is shown again.
@@ -99,7 +99,7 @@ ENCRYPTED_LIVE_RETRY: Final = timedelta(hours=1)
 ISSUE_DETECTOR_NAME_REJECTED: Final = "detector_name_rejected"
 ISSUE_DETECTOR_RENAME_FAILED: Final = "detector_rename_failed"
 
-# Alarms (see alarm_coordinator.py for what the cadence costs)
+# Alarms (see coordinator/alarms.py for what the cadence costs)
 CONF_ALARM_INTERVAL: Final = "alarm_interval"
 CONF_ALARM_HOLD: Final = "alarm_hold"
 #: How long a motion or doorbell sensor stays on after its alarm.
@@ -107,7 +107,7 @@ DEFAULT_ALARM_HOLD: Final = 30  # seconds
 MIN_ALARM_HOLD: Final = 5
 MAX_ALARM_HOLD: Final = 3600
 
-# Request budget (see budget.py). The reference names no quota figure and no
+# Request budget (see metering/planner.py). The reference names no quota figure and no
 # reset time: 10,000 calls a day is an assumption the README states.
 CONF_REQUEST_BUDGET: Final = "request_budget"
 CONF_BUDGET_PERIOD: Final = "budget_period"

@@ -16,16 +16,15 @@ from homeassistant.config_entries import ConfigEntry
 if TYPE_CHECKING:
     from types import MappingProxyType
 
-    from .alarm_coordinator import AlarmCoordinator
     from .api import EzvizOpenClient
-    from .coordinator import (
-        AccountCoordinator,
-        CapabilityStore,
-        DetailCoordinator,
-        RateLimitState,
-    )
-    from .governor import BudgetGovernor
-    from .usage import RequestCounter
+    from .coordinator.account import AccountCoordinator
+    from .coordinator.alarms import AlarmCoordinator
+    from .coordinator.capabilities import CapabilityStore
+    from .coordinator.detail import DetailCoordinator
+    from .metering.allowance import Allowance
+    from .metering.governor import BudgetGovernor
+    from .metering.push_health import PushHealth
+    from .metering.usage import RequestCounter
 
 
 @dataclass
@@ -36,8 +35,11 @@ class EzvizOpenData:
     account: AccountCoordinator
     detail: DetailCoordinator
     capabilities: CapabilityStore
-    rate_limit: RateLimitState
+    #: May a request be sent now, and how often each cadence polls.
+    allowance: Allowance
     alarms: AlarmCoordinator
+    #: Whether presence and alarms come by push (polling may relax).
+    push_health: PushHealth
     #: Keeps the cadences to the plan that fits the request budget.
     governor: BudgetGovernor
     #: Requests sent this budget period, by kind.

@@ -9,7 +9,7 @@ its device (and its entities) go.
 
 The list reports no "triggered" state, only faults: a detector's main binary
 sensor turns on with a matching alarm of its hub (polled or pushed, see
-``alarm_coordinator.py``) and off after the alarm hold time.
+``coordinator/alarms.py``) and off after the alarm hold time.
 
 Names go both ways: a detector renamed on the hub (in the EZVIZ app) renames
 its Home Assistant device at the next read of the hub's list, and a detector

@@ -63,14 +63,14 @@ async def async_get_config_entry_diagnostics(
             "data": async_redact_data(dict(entry.data), TO_REDACT),
             "options": async_redact_data(dict(entry.options), TO_REDACT),
         },
-        "rate_limited": data.rate_limit.active,
+        "rate_limited": data.allowance.active,
         "budget": data.governor.as_dict(),
         "usage": {
             **data.usage.as_dict(),
             "quota_until": (
                 None
-                if data.rate_limit.quota_until is None
-                else data.rate_limit.quota_until.isoformat()
+                if data.allowance.quota_until is None
+                else data.allowance.quota_until.isoformat()
             ),
         },
         "account": {

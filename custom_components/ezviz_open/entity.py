@@ -19,12 +19,13 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.system import DeviceCapabilities
 from .const import CONF_VERIFICATION_CODES, DOMAIN
-from .coordinator import AccountCoordinator, AccountData
+from .coordinator.account import AccountCoordinator
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
     from .api.devices import Camera, Device
+    from .coordinator.account_data import AccountData
     from .data import EzvizOpenConfigEntry, EzvizOpenData
     from .topics import DetailTopic
 

@@ -2,7 +2,7 @@
 
 Every alarm of the account, polled or pushed, fires once on the entity of
 the device or channel it belongs to, typed from the reference's alarm-type
-table (see ``alarm_coordinator.ALARM_EVENT_TYPES``).
+table (see ``coordinator.alarm_events.ALARM_EVENT_TYPES``).
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import callback
 
-from .alarm_coordinator import EVENT_TYPES
 from .alarm_entity import EzvizAlarmEntity, alarm_channels
+from .coordinator.alarm_events import EVENT_TYPES
 from .entity import async_setup_device_entities
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .alarm_coordinator import AlarmEvent
     from .api.system import DeviceCapabilities
+    from .coordinator.alarm_events import AlarmEvent
     from .data import EzvizOpenConfigEntry, EzvizOpenData
     from .entity import EzvizEntity
 

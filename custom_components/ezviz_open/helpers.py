@@ -27,7 +27,7 @@ from .api.errors import (
 from .api.ptz import PtzDirection, PtzSpeed
 from .const import DOMAIN
 from .entity import EzvizDetailEntity, EzvizEntity
-from .usage import QuotaUsedUpError, format_time
+from .metering.usage import QuotaUsedUpError, format_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Mapping
@@ -73,7 +73,7 @@ def translate_error(
     """Turn a client error into a translated error naming the reason.
 
     A used-up quota says when it is assumed to reset: the time a refusal
-    without sending carries, else ``quota_until`` (``RateLimitState``).
+    without sending carries, else ``quota_until`` (``metering/allowance.py``).
     """
     if isinstance(err, EzvizRateLimitError) and err.is_quota:
         resets = err.resets if isinstance(err, QuotaUsedUpError) else quota_until
@@ -123,7 +123,7 @@ def ezviz_exception_handler[_EntityT: EzvizEntity, **_P, _R](
         except EzvizError as err:
             if isinstance(err, EzvizAuthError):
                 self.coordinator.config_entry.async_start_reauth(self.hass)
-            raise translate_error(err, self.runtime.rate_limit.quota_until) from err
+            raise translate_error(err, self.runtime.allowance.quota_until) from err
 
     return handler
 

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .alarm_coordinator import AlarmEvent
     from .api.system import DeviceCapabilities
+    from .coordinator.alarm_events import AlarmEvent
     from .data import EzvizOpenConfigEntry, EzvizOpenData
     from .entity import EzvizEntity
 

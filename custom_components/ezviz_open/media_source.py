@@ -228,7 +228,7 @@ class EzvizMediaSource(MediaSource):
         """Turn a client error into a translated error of ``kind``."""
         if isinstance(err, EzvizAuthError):
             data.account.config_entry.async_start_reauth(self.hass)
-        translated = translate_error(err, data.rate_limit.quota_until)
+        translated = translate_error(err, data.allowance.quota_until)
         return kind(
             translation_domain=translated.translation_domain,
             translation_key=translated.translation_key,

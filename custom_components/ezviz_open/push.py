@@ -14,7 +14,7 @@ costs requests, for its own detail, after the answer).
   its entities read, that device only), so entities that had no state yet
   (a device offline since setup) do not wait for the next detail round.
 
-Every verified message keeps push healthy (``governor.py``): while it is,
+Every verified message keeps push healthy (``metering/push_health.py``): while it is,
 the device list and the alarm poll relax to their push intervals.
 
 A message id seen recently is answered again but not handled twice (the
@@ -128,8 +128,8 @@ class PushReceiver:
 
     @callback
     def _dispatch(self, hass: HomeAssistant, message: WebhookMessage) -> None:
-        # Any verified message shows that push works (see governor.py).
-        self._entry.runtime_data.alarms.async_push_seen()
+        # Any verified message shows that push works (see metering/push_health.py).
+        self._entry.runtime_data.push_health.async_seen()
         kind = message.message_type or message.header.type
         if kind == MESSAGE_TYPE_ALARM:
             alarm = alarm_of(message)
@@ -158,7 +158,7 @@ class PushReceiver:
         detail = self._entry.runtime_data.detail
         if (
             online
-            and not detail.rate_limit.active
+            and not detail.allowance.active
             and (
                 not was_online
                 or any(detail.value(*key) is None for key in detail.needed(known))

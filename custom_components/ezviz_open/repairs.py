@@ -14,10 +14,10 @@ works without a reload), or keep it on (still images keep working, decrypted
 with the code; the choice is kept in the options and the issue is not raised
 again for that device).
 
-The rate-limit issue is raised and cleared by ``RateLimitState``
-(``coordinator.py``), the budget-floors issue by ``BudgetGovernor``
-(``governor.py``), the budget-spent issue by ``RequestCounter``
-(``usage.py``), a refused detector rename by ``detectors.py``; every
+The rate-limit issue is raised and cleared by ``Allowance``
+(``metering/allowance.py``), the budget-floors issue by ``BudgetGovernor``
+(``metering/governor.py``), the budget-spent issue by ``RequestCounter``
+(``metering/usage.py``), a refused detector rename by ``detectors.py``; every
 issue of an entry goes when the entry is removed (``async_delete_issues``).
 """
 

@@ -18,9 +18,7 @@ from homeassistant.exceptions import (
 )
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .alarm_coordinator import AlarmCoordinator
 from .api import EzvizOpenClient, TokenInfo
-from .budget import CadenceKey
 from .const import (
     CONF_APP_KEY,
     CONF_APP_SECRET,
@@ -29,25 +27,25 @@ from .const import (
     MAX_CONCURRENT_REQUESTS,
     base_url_for,
 )
-from .coordinator import (
-    AccountCoordinator,
-    CapabilityStore,
-    DetailCoordinator,
-    RateLimitState,
-)
+from .coordinator.account import AccountCoordinator
+from .coordinator.alarms import AlarmCoordinator
+from .coordinator.capabilities import CapabilityStore
+from .coordinator.detail import DetailCoordinator
 from .data import EzvizOpenConfigEntry, EzvizOpenData
 from .detectors import async_track_detector_renames
-from .governor import BudgetGovernor, asked_intervals
+from .metering.allowance import Allowance
+from .metering.governor import BudgetGovernor, asked_intervals
+from .metering.push_health import PushHealth
+from .metering.usage import RequestCounter, format_time
 from .push import async_setup_push
 from .registry import async_sync_device_registry
 from .repairs import async_update_verification_code_issues
-from .usage import RequestCounter, format_time
 
 
 async def async_setup_runtime(hass: HomeAssistant, entry: EzvizOpenConfigEntry) -> None:
     """Build the entry's runtime data and wire its parts to each other.
 
-    The client counts and meters every request (``usage``, ``RateLimitState``);
+    The client asks the allowance before every request (``metering``);
     the coordinators poll at the cadences the governor plans; the device
     registry and the repair issues follow the account. Raises what Home
     Assistant expects of a setup that cannot finish (not ready, auth failed).
@@ -62,13 +60,8 @@ async def async_setup_runtime(hass: HomeAssistant, entry: EzvizOpenConfigEntry) 
 
     usage = RequestCounter(hass, entry.entry_id, entry.options)
     await usage.async_load()
-    rate_limit = RateLimitState(hass, entry.entry_id, usage)
-
-    @callback
-    def _before_request(path: str) -> None:
-        rate_limit.async_before_request(path)
-        usage.async_count(path)
-
+    # As asked; the governor stretches them if the budget is short.
+    allowance = Allowance(hass, entry.entry_id, usage, asked_intervals(entry.options))
     client = EzvizOpenClient(
         async_get_clientsession(hass),
         entry.data[CONF_APP_KEY],
@@ -76,20 +69,14 @@ async def async_setup_runtime(hass: HomeAssistant, entry: EzvizOpenConfigEntry) 
         base_url=base_url_for(entry.data),
         token=TokenInfo.from_dict(entry.data.get(CONF_TOKEN) or {}),
         on_token=_store_token,
-        on_request=_before_request,
-        on_error=rate_limit.async_cloud_error,
+        on_request=allowance.async_before_request,
+        on_error=allowance.async_cloud_error,
         max_concurrent_requests=MAX_CONCURRENT_REQUESTS,
     )
     capabilities = CapabilityStore(hass, entry, client)
-    # As asked; the governor stretches them if the budget is short.
-    asked = asked_intervals(entry.options)
-    account = AccountCoordinator(
-        hass, entry, client, rate_limit, capabilities, asked[CadenceKey.DEVICE_LIST]
-    )
-    detail = DetailCoordinator(
-        hass, entry, client, rate_limit, account, asked[CadenceKey.DETAIL]
-    )
-    if rate_limit.quota_until is not None and not usage.quota_check_due():
+    account = AccountCoordinator(hass, entry, client, allowance, capabilities)
+    detail = DetailCoordinator(hass, entry, client, allowance, account)
+    if allowance.quota_until is not None and not usage.quota_check_due():
         # Used up before this setup (a restart, a reload): nothing is asked
         # until the hourly check is due; the retries until then cost nothing.
         usage.async_set_up_again_at_quota_check()
@@ -97,7 +84,7 @@ async def async_setup_runtime(hass: HomeAssistant, entry: EzvizOpenConfigEntry) 
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="quota_exhausted",
-            translation_placeholders={"resets": format_time(rate_limit.quota_until)},
+            translation_placeholders={"resets": format_time(allowance.quota_until)},
         )
     try:
         await account.async_config_entry_first_refresh()
@@ -106,9 +93,8 @@ async def async_setup_runtime(hass: HomeAssistant, entry: EzvizOpenConfigEntry) 
         usage.async_set_up_again_at_quota_check()
         await usage.async_unload()
         raise
-    alarms = AlarmCoordinator(
-        hass, entry, client, rate_limit, account, asked[CadenceKey.ALARMS]
-    )
+    push_health = PushHealth()
+    alarms = AlarmCoordinator(hass, entry, client, allowance, account, push_health)
     # What already happened (no events): the last picture of each channel.
     await alarms.async_refresh()
 
@@ -117,9 +103,10 @@ async def async_setup_runtime(hass: HomeAssistant, entry: EzvizOpenConfigEntry) 
         account=account,
         detail=detail,
         capabilities=capabilities,
-        rate_limit=rate_limit,
+        allowance=allowance,
         alarms=alarms,
-        governor=BudgetGovernor(hass, entry, account, detail, alarms),
+        push_health=push_health,
+        governor=BudgetGovernor(hass, entry, account, detail, allowance, push_health),
         usage=usage,
         options=MappingProxyType(dict(entry.options)),
     )
@@ -144,7 +131,7 @@ async def async_setup_runtime(hass: HomeAssistant, entry: EzvizOpenConfigEntry) 
 
     @callback
     def _new_period(spent: bool) -> None:
-        quota = rate_limit.async_new_period()
+        quota = allowance.async_new_period()
         if not (quota or spent):
             return
         # Polling held back for the budget or the quota resumes now: after
@@ -164,5 +151,5 @@ async def async_setup_runtime(hass: HomeAssistant, entry: EzvizOpenConfigEntry) 
         )
 
     entry.async_on_unload(usage.async_add_period_listener(_new_period))
-    entry.async_on_unload(rate_limit.async_add_resume_listener(_resume))
+    entry.async_on_unload(allowance.async_add_resume_listener(_resume))
     async_setup_push(hass, entry)

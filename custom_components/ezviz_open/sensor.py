@@ -8,7 +8,7 @@ firmware version comes with the device list and costs nothing.
 
 *Projected cloud requests* belongs to the account itself (a service device):
 what the cadences will request in the budget's period as planned now
-(``governor.py``), with the budget and the planned intervals as attributes.
+(``metering/governor.py``), with the budget and the planned intervals as attributes.
 """
 
 from __future__ import annotations
@@ -292,7 +292,7 @@ class EzvizProjectedRequestsSensor(SensorEntity):
 
 
 class EzvizCloudRequestsSensor(SensorEntity):
-    """Requests sent to the cloud this budget period (``usage.py``), on the account.
+    """Requests sent to the cloud this budget period (``metering/usage.py``), on the account.
 
     A total that starts again from 0 each period: ``last_reset`` is the
     period's start, so long-term statistics add the periods up.

@@ -1,7 +1,7 @@
 """Detail topics: the per-device endpoints that entities read, each declared once.
 
 A topic is one endpoint of one device (one request per device and round of
-the detail cadence, ``coordinator.py``). Its declaration says everything
+the detail cadence, ``coordinator/detail.py``). Its declaration says everything
 about it: the client method that reads it, the type that method returns
 (the type entities get back, so mypy checks every description's functions
 against it), and how often the cadence may read it. Adding a topic is one
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from .api.device_config import SwitchType
-from .budget import CADENCES, CadenceKey
+from .metering.planner import CADENCES, CadenceKey
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable

@@ -34,7 +34,6 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.ezviz_open.api.system import PROBE_READS
-from custom_components.ezviz_open.budget import CADENCES, CadenceKey, Plan
 from custom_components.ezviz_open.const import (
     CONF_ACCOUNT_INTERVAL,
     CONF_APP_KEY,
@@ -47,6 +46,7 @@ from custom_components.ezviz_open.const import (
     DOMAIN,
     REGION_CUSTOM,
 )
+from custom_components.ezviz_open.metering.planner import CADENCES, CadenceKey, Plan
 from simulator import Simulator, generate_fleet
 
 from .report import (

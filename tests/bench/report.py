@@ -2,7 +2,7 @@
 
 No Home Assistant API: ``scripts/bench_run.py`` and the quick test both build
 the report from the measurements of ``tests.bench.harness``. The cadence
-table comes from ``budget.CADENCES``, the one place cadences are declared.
+table comes from ``metering/planner.py``'s ``CADENCES``, the one place cadences are declared.
 """
 
 from __future__ import annotations
@@ -19,17 +19,18 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from types import ModuleType
 
-    from custom_components.ezviz_open.budget import CadenceKey
+    from custom_components.ezviz_open.metering.planner import CadenceKey
 
 
 def _budget_module() -> ModuleType:
-    """Load ``budget.py`` by its path: it imports nothing of Home Assistant,
+    """Load ``metering/planner.py`` by its path: it imports nothing of Home Assistant,
     the integration's package does (the report would load all of it)."""
     name = "ezviz_open_budget_table"
     if name in sys.modules:
         return sys.modules[name]
     path = (
-        Path(__file__).resolve().parents[2] / "custom_components/ezviz_open/budget.py"
+        Path(__file__).resolve().parents[2]
+        / "custom_components/ezviz_open/metering/planner.py"
     )
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None
@@ -681,9 +682,9 @@ def _intervals(r: Mapping[str, Any]) -> list[str]:
 
 
 def render_cadences() -> str:
-    """The cadence table (``budget.CADENCES``) as docs/request-budget.md shows it."""
+    """The cadence table (``planner.CADENCES``) as docs/request-budget.md shows it."""
     lines = [
-        "The cadences (`budget.py`'s `CADENCES`, which the planner, this table "
+        "The cadences (`metering/planner.py`'s `CADENCES`, which the planner, this table "
         "and the benchmark read):",
         "",
     ]

@@ -21,14 +21,14 @@ from pytest_homeassistant_custom_component.common import (
 from yarl import URL
 
 from custom_components.ezviz_open import image as image_platform
-from custom_components.ezviz_open.alarm_coordinator import (
+from custom_components.ezviz_open.api.alarms import Alarm, AlarmType
+from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES, DOMAIN
+from custom_components.ezviz_open.coordinator.alarm_events import (
     ALARM_EVENT_TYPES,
     EVENT_TYPES,
     AlarmEvent,
     event_type_of,
 )
-from custom_components.ezviz_open.api.alarms import Alarm, AlarmType
-from custom_components.ezviz_open.const import CONF_VERIFICATION_CODES, DOMAIN
 from simulator import Simulator, generate_fleet
 from simulator.state import Alarm as SimAlarm
 
@@ -279,7 +279,7 @@ async def test_alarm_poll_refused(
     assert [flow["context"]["source"] for flow in flows] == (
         ["reauth"] if reauth else []
     )
-    assert init_integration.runtime_data.rate_limit.active is limited
+    assert init_integration.runtime_data.allowance.active is limited
     issue = ir.async_get(hass).async_get_issue(
         DOMAIN, f"rate_limited_{init_integration.entry_id}"
     )
@@ -513,7 +513,7 @@ async def test_push_and_poll_are_one_event(
     await hass.async_block_till_done()
     assert fired == [first.alarm_id]
     assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_ON
-    assert coordinator.push_healthy
+    assert coordinator.push_health.healthy
     assert coordinator.update_interval == timedelta(minutes=15)
 
     # A push without an id, then the poll lists it with one.

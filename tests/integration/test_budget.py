@@ -24,8 +24,6 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
 )
 
-from custom_components.ezviz_open.alarm_coordinator import PUSH_HEALTHY_FOR
-from custom_components.ezviz_open.budget import CADENCES, CadenceKey
 from custom_components.ezviz_open.const import (
     CONF_BUDGET_RESERVE,
     CONF_PUSH,
@@ -35,6 +33,8 @@ from custom_components.ezviz_open.const import (
     DOMAIN,
     ISSUE_BUDGET_FLOORS,
 )
+from custom_components.ezviz_open.metering.planner import CADENCES, CadenceKey
+from custom_components.ezviz_open.metering.push_health import PUSH_HEALTHY_FOR
 from simulator import Simulator, generate_fleet
 
 from .conftest import (
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-    from custom_components.ezviz_open.governor import BudgetGovernor
+    from custom_components.ezviz_open.metering.governor import BudgetGovernor
 
 PROJECTED = "sensor.ezviz_open_platform_projected_cloud_requests"
 LIVING_ROOM = "C6N000001"

@@ -496,7 +496,7 @@ async def test_image_not_captured_while_rate_limited(
     init_integration: MockConfigEntry,
 ) -> None:
     """While the cloud refuses calls, no capture is asked for."""
-    init_integration.runtime_data.rate_limit.backoff = timedelta(minutes=5)
+    init_integration.runtime_data.allowance.backoff = timedelta(minutes=5)
     simulator.reset_log()
     await async_get_image(hass, "camera.living_room")
     assert _api_paths(simulator) == []

@@ -12,7 +12,6 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 
 from custom_components import ezviz_open
-from custom_components.ezviz_open.budget import CADENCES, CadenceKey
 from custom_components.ezviz_open.const import (
     CONF_ACCOUNT_INTERVAL,
     CONF_APP_KEY,
@@ -32,6 +31,7 @@ from custom_components.ezviz_open.const import (
     REGION_CUSTOM,
     REGION_GLOBAL,
 )
+from custom_components.ezviz_open.metering.planner import CADENCES, CadenceKey
 
 from .conftest import DEVICE_LIST_PATH, TOKEN_PATH
 

@@ -24,11 +24,11 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache,
 )
 
-from custom_components.ezviz_open.alarm_coordinator import AlarmEvent
 from custom_components.ezviz_open.api.detectors import Detector, DetectorType, SafeMode
 from custom_components.ezviz_open.api.system import DeviceCapabilities
 from custom_components.ezviz_open.binary_sensor import alarm_matches
 from custom_components.ezviz_open.const import DOMAIN
+from custom_components.ezviz_open.coordinator.alarm_events import AlarmEvent
 from custom_components.ezviz_open.detectors import guard_allows
 from simulator.state import Alarm as SimAlarm, Detector as SimDetector
 

@@ -20,7 +20,7 @@ from homeassistant.config_entries import ConfigEntryState
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.ezviz_open.coordinator import CAPABILITY_RETRY
+from custom_components.ezviz_open.coordinator.capabilities import CAPABILITY_RETRY
 
 from .conftest import CAPACITY_PATH
 

@@ -191,7 +191,7 @@ async def test_signed_alarm_fires_once(
     assert state.attributes["event_type"] == "motion"
     assert state.attributes["has_picture"] is True
     assert hass.states.get(LIVING_ROOM_MOTION).state == STATE_ON
-    assert push_entry.runtime_data.alarms.push_healthy
+    assert push_entry.runtime_data.push_health.healthy
 
     # The cloud retries (same messageId): answered again, handled once.
     response = await post(body, headers)
@@ -255,7 +255,7 @@ async def test_rejected(
     assert response.status == status
     assert "messageId" not in await response.json()
     assert fired == []
-    assert not push_entry.runtime_data.alarms.push_healthy
+    assert not push_entry.runtime_data.push_health.healthy
     assert SECRET not in caplog.text
     if "signature" in headers:
         assert headers["signature"] not in caplog.text
@@ -371,7 +371,7 @@ async def test_poll_finding_a_missed_alarm_polls_as_usual_again(
     body = _message("ys.alarm", _alarm_body("A-pushed"), message_id="m-ok")
     assert (await post(body, _headers(body))).status == 200
     alarms = push_entry.runtime_data.alarms
-    assert alarms.push_healthy
+    assert alarms.push_health.healthy
     assert alarms.update_interval == timedelta(minutes=15)
     missed = SimAlarm(
         alarm_id="24027912025777777",
@@ -389,7 +389,7 @@ async def test_poll_finding_a_missed_alarm_polls_as_usual_again(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator.count(ALARM_LIST_PATH) == 1
     assert fired == ["A-pushed", missed.alarm_id]
-    assert not alarms.push_healthy
+    assert not alarms.push_health.healthy
     assert alarms.update_interval == timedelta(minutes=3)
 
 

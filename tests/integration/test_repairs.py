@@ -1,7 +1,7 @@
 """Repair issues: raised while their cause lasts, gone with it and with the entry.
 
 The integration raises three kinds (``async_create_issue``): the rate or
-quota limit (``coordinator.py``), an encrypted device without its
+quota limit (``metering/allowance.py``), an encrypted device without its
 verification code (``repairs.py``) and a detector rename its hub refused
 (``detectors.py``, whose own causes are tested in test_detectors.py).
 """

@@ -2,7 +2,7 @@
 
 The simulator serves its H.264 test pattern; its addresses expire and its
 live sessions end by themselves, here after a few seconds. The camera hands
-the worker its relay's URL (relay.py); these tests watch what comes out of
+the worker its relay's URL (live/relay.py); these tests watch what comes out of
 Home Assistant's HLS output: that the first segment decodes to the test
 pattern, and that video keeps flowing across address expiries and session
 ends with no gap longer than two segment durations, at one address request

@@ -185,7 +185,7 @@ async def test_upgrade_progress_refused(
     await advance(hass, freezer, 30)
     state = hass.states.get(ENTITY_ID)
     assert state.attributes[ATTR_IN_PROGRESS] is True
-    assert init_integration.runtime_data.rate_limit.active
+    assert init_integration.runtime_data.allowance.active
     simulator.faults.remove(rule)
     simulator.faults.error(UPGRADE_STATUS_PATH, 10030)
     await advance(hass, freezer, 30)

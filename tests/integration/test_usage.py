@@ -1,4 +1,4 @@
-"""The request count (usage.py): what it counts, how it persists and resets,
+"""The request count (metering/usage.py): what it counts, how it persists and resets,
 polling held back when the budget is spent, and a used-up quota (10007)."""
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
 )
 
-from custom_components.ezviz_open.budget import CadenceKey
 from custom_components.ezviz_open.const import (
     CONF_BUDGET_PERIOD,
     CONF_BUDGET_RESERVE,
@@ -25,6 +24,7 @@ from custom_components.ezviz_open.const import (
     DOMAIN,
     PERIOD_MONTH,
 )
+from custom_components.ezviz_open.metering.planner import CadenceKey
 
 from .conftest import (
     ALARM_LIST_PATH,
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
 
-    from custom_components.ezviz_open.usage import RequestCounter
+    from custom_components.ezviz_open.metering.usage import RequestCounter
     from simulator import Simulator
 
 SENSOR = "sensor.ezviz_open_platform_cloud_requests"
@@ -320,7 +320,7 @@ async def test_quota_used_up(
     simulator.faults.remove(rule)
     await advance(hass, freezer, 3600)
     assert _issue(hass, issue_id) is None
-    assert entry.runtime_data.rate_limit.quota_until is None
+    assert entry.runtime_data.allowance.quota_until is None
     planned = entry.runtime_data.governor.plan
     assert planned is not None
     assert (
@@ -344,7 +344,7 @@ async def test_quota_resumes_at_period_end(
     entry = await _setup(hass, simulator)
     rule = simulator.faults.error("*", 10007)
     await advance(hass, freezer, 60)
-    assert entry.runtime_data.rate_limit.quota_until == _local("2026-03-11 00:00:00")
+    assert entry.runtime_data.allowance.quota_until == _local("2026-03-11 00:00:00")
     simulator.faults.remove(rule)
     freezer.move_to(_local("2026-03-10 23:59:58"))
     await advance(hass, freezer, 1)  # what was due before midnight
@@ -352,7 +352,7 @@ async def test_quota_resumes_at_period_end(
     await advance(hass, freezer, 2)
     assert simulator.count(DEVICE_LIST_PATH) == 1
     assert simulator.count(ALARM_LIST_PATH) == 1
-    assert entry.runtime_data.rate_limit.quota_until is None
+    assert entry.runtime_data.allowance.quota_until is None
     assert _issue(hass, f"rate_limited_{entry.entry_id}") is None
 
 
@@ -367,7 +367,7 @@ async def test_quota_refused_action_enters_quota_state(
         await _turn_on_privacy(hass)
     assert err.value.translation_key == "quota_exhausted"
     resets = _usage(init_integration).period_end
-    assert init_integration.runtime_data.rate_limit.quota_until == resets
+    assert init_integration.runtime_data.allowance.quota_until == resets
     simulator.faults.remove(rule)
     simulator.reset_log()
     with pytest.raises(HomeAssistantError):

@@ -35,10 +35,9 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .api.client import TOKEN_PATH
-from .api.errors import EzvizRateLimitError
-from .budget import CADENCES, CadenceKey
-from .const import (
+from ..api.client import TOKEN_PATH
+from ..api.errors import EzvizRateLimitError
+from ..const import (
     CONF_BUDGET_PERIOD,
     CONF_BUDGET_RESERVE,
     CONF_REQUEST_BUDGET,
@@ -51,6 +50,7 @@ from .const import (
     PERIOD_MONTH,
     QUOTA_CHECK_INTERVAL,
 )
+from .planner import CADENCES, CadenceKey
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping

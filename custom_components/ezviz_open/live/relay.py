@@ -51,7 +51,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN, LOGGER
+from ..const import DOMAIN, LOGGER
 from .flv import (
     FlvError,
     FlvSplicer,

@@ -1,21 +1,21 @@
 """The budget governor: keeps the cadences to the plan that fits the budget.
 
-It holds the current ``budget.Plan`` and applies it to the coordinators:
-the device-list and alarm polls, the detail rounds (their ``update_interval``,
-and ``base_interval``, to which a cadence returns after a rate-limit back-off)
-and the camera list's maximum age. It plans again when what the plan
-depends on changes:
+It holds the current ``planner.Plan`` and hands its intervals to the
+allowance (``allowance.py``), from which the coordinators take them: the
+device-list and alarm polls, the detail rounds and the camera list's maximum
+age. It plans again when what the plan depends on changes:
 
 - the fleet: devices and channels (each account poll), which of them are
   online, and the endpoints that enabled entities read (when an entity
   is added or removed, and each detail round);
-- push health: push counts as healthy while it is configured and a verified
-  message arrived within ``PUSH_HEALTHY_FOR`` (one hour), and until a poll
-  finds what push did not deliver: an alarm (``alarm_coordinator.py``) or a
-  device gone on- or offline (the device list). While it
-  is healthy, presence and alarms come by push, so the device list and the
-  alarm poll relax to their push intervals and may stretch to their push
-  floors (the table's ``push_interval`` and ``push_floor``);
+- push health (``push_health.py``): push counts as healthy while it is
+  configured and a verified message arrived within ``PUSH_HEALTHY_FOR`` (one
+  hour), and until a poll finds what push did not deliver: an alarm
+  (``coordinator/alarms.py``) or a device gone on- or offline (the device
+  list, reported here). While it is healthy, presence and alarms come by
+  push, so the device list and the alarm poll relax to their push intervals
+  and may stretch to their push floors (the table's ``push_interval`` and
+  ``push_floor``);
 - the options (a change reloads the entry, and with it a new governor).
 
 When even the floors do not fit, every cadence stays at its floor and a
@@ -31,16 +31,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
-from .budget import (
-    CADENCES,
-    CadenceKey,
-    Fleet,
-    Plan,
-    desired_intervals,
-    period_length,
-    plan,
-)
-from .const import (
+from ..const import (
     CONF_ACCOUNT_INTERVAL,
     CONF_ALARM_INTERVAL,
     CONF_BUDGET_PERIOD,
@@ -54,6 +45,15 @@ from .const import (
     ISSUE_BUDGET_FLOORS,
     LOGGER,
 )
+from .planner import (
+    CADENCES,
+    CadenceKey,
+    Fleet,
+    Plan,
+    desired_intervals,
+    period_length,
+    plan,
+)
 
 if TYPE_CHECKING:
     import asyncio
@@ -62,8 +62,10 @@ if TYPE_CHECKING:
 
     from homeassistant.config_entries import ConfigEntry
 
-    from .alarm_coordinator import AlarmCoordinator
-    from .coordinator import AccountCoordinator, DetailCoordinator, EzvizCoordinator
+    from ..coordinator.account import AccountCoordinator
+    from ..coordinator.detail import DetailCoordinator
+    from .allowance import Allowance
+    from .push_health import PushHealth
 
 #: The option that asks for each cadence's interval (in the table's unit).
 OPTION_CADENCES: dict[str, CadenceKey] = {
@@ -107,14 +109,16 @@ class BudgetGovernor:
         entry: ConfigEntry,
         account: AccountCoordinator,
         detail: DetailCoordinator,
-        alarms: AlarmCoordinator,
+        allowance: Allowance,
+        push_health: PushHealth,
     ) -> None:
         """Read the budget and the intervals asked for from the options."""
         self._hass = hass
         self._entry = entry
         self._account = account
         self._detail = detail
-        self._alarms = alarms
+        self._allowance = allowance
+        self._push_health = push_health
         options = entry.options
         self.budget = int(options.get(CONF_REQUEST_BUDGET, DEFAULT_REQUEST_BUDGET))
         self.period: str = options.get(CONF_BUDGET_PERIOD, DEFAULT_BUDGET_PERIOD)
@@ -134,7 +138,7 @@ class BudgetGovernor:
     @property
     def push_healthy(self) -> bool:
         """Whether presence and alarms come by push (see the module docstring)."""
-        return self._alarms.push_healthy
+        return self._push_health.healthy
 
     @callback
     def async_start(self) -> None:
@@ -142,8 +146,10 @@ class BudgetGovernor:
         entry = self._entry
         entry.async_on_unload(self._account.async_add_listener(self._account_updated))
         entry.async_on_unload(self._detail.async_add_listener(self.async_replan))
-        entry.async_on_unload(self._alarms.async_on_push_change(self._push_changed))
-        self._detail.on_needs_change = self._async_replan_soon
+        entry.async_on_unload(self._push_health.async_add_listener(self._push_changed))
+        entry.async_on_unload(
+            self._detail.async_add_needs_listener(self._async_replan_soon)
+        )
         entry.async_on_unload(self._async_stop)
         self.async_replan()
 
@@ -160,7 +166,6 @@ class BudgetGovernor:
 
     @callback
     def _async_stop(self) -> None:
-        self._detail.on_needs_change = None
         self._cancel_push_timer()
         if self._replan_soon is not None:
             self._replan_soon.cancel()
@@ -174,7 +179,7 @@ class BudgetGovernor:
         try:
             if self._account.polled_presence_changes:
                 # A device went on- or offline and only the poll saw it.
-                self._alarms.async_push_missed("an on/offline change")
+                self._push_health.async_missed("an on/offline change")
             self.async_replan()
         finally:
             self._account_fresh = False
@@ -220,16 +225,13 @@ class BudgetGovernor:
                 self.reserve,
                 {key.value: str(value) for key, value in intervals.items()},
             )
-        self._account.camera_list_max_age = intervals[CadenceKey.CAMERA_LIST]
-        _set_interval(self._detail, intervals[CadenceKey.DETAIL])
-        _set_interval(self._alarms, intervals[CadenceKey.ALARMS])
         faster = (
             old is not None
             and intervals[CadenceKey.DEVICE_LIST]
             < old.intervals[CadenceKey.DEVICE_LIST]
         )
-        _set_interval(self._account, intervals[CadenceKey.DEVICE_LIST])
-        if faster and not self._account_fresh and not self._account.rate_limit.active:
+        self._allowance.async_set_plan(intervals)
+        if faster and not self._account_fresh and not self._allowance.active:
             # Presence is wanted fresher (push no longer healthy, a larger
             # budget, fewer devices): poll now, not at the end of the old
             # interval.
@@ -273,7 +275,7 @@ class BudgetGovernor:
     def _push_changed(self) -> None:
         """Push health changed: plan again, and again when it would expire."""
         self._cancel_push_timer()
-        expires = self._alarms.push_expires
+        expires = self._push_health.expires
         if expires is not None and self.push_healthy:
             delay = max((expires - dt_util.utcnow()).total_seconds(), 0)
             self._push_timer = async_call_later(self._hass, delay, self._push_due)
@@ -309,11 +311,3 @@ class BudgetGovernor:
             },
             "stretched": [key.value for key in current.stretched] if current else [],
         }
-
-
-def _set_interval(coordinator: EzvizCoordinator[Any], interval: timedelta) -> None:
-    """Set a cadence's interval, keeping a longer rate-limit back-off or budget floor."""
-    coordinator.base_interval = interval
-    interval = coordinator.polling_interval
-    backoff = coordinator.rate_limit.backoff
-    coordinator.update_interval = max(interval, backoff) if backoff else interval
