@@ -5,11 +5,12 @@ Imports nothing from ``custom_components``. See ``simulator/README.md``.
 
 from __future__ import annotations
 
-from .app import RecordedRequest, Simulator, TokenRecord
+from .app import Simulator
 from .background import BackgroundSimulator
 from .errors import ApiError
 from .faults import FaultRule, Faults
 from .fleet import generate_fleet
+from .records import RecordedRequest, TokenRecord
 
 __all__ = [
     "ApiError",

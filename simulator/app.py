@@ -1,9 +1,14 @@
-"""The simulator: aiohttp application, routing, envelopes, tokens, request log."""
+"""The simulator: aiohttp application, routing, envelopes, tokens, request log.
+
+The one module that ties the others together: control, streaming, push and the
+handlers see the simulator through Protocols of their own (``ControlSim``,
+``MediaSim``, ``PushSim``, ``LiveSim``, ``RamSim``) and never import this one.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 import json
 import logging
 import secrets
@@ -16,8 +21,10 @@ from . import control, streaming
 from .context import NO_DATA, Family, Paged, RequestContext
 from .errors import ApiError, message_for, v3_http_status
 from .faults import TOKEN_PATH, Faults
-from .handlers import Route, load_all
+from .handlers import load_all
 from .push import PushSender
+from .records import RecordedRequest, TokenRecord
+from .routes import Route
 from .state import FleetState, build_state, load_fleet_data
 
 if TYPE_CHECKING:
@@ -25,6 +32,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from types import TracebackType
 
+    from .handlers.live import LiveSim
+    from .handlers.ram import RamSim
     from .media import Clip
     from .streaming import MediaRequest
 
@@ -44,40 +53,6 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 def _default_clock() -> float:
     # Looked up at call time so freezegun / the HA ``freezer`` fixture moves it.
     return time.time()
-
-
-@dataclass
-class TokenRecord:
-    """An access token handed out by the simulator."""
-
-    token: str
-    area: str | None
-    expire_ms: int
-    app_key: str
-    sub_account: str | None = None
-
-
-@dataclass
-class RecordedRequest:
-    """One API request as the simulator received it."""
-
-    method: str
-    path: str  # without the area prefix
-    area: str | None  # the area name, None at the root
-    query: dict[str, str]
-    form: dict[str, str]
-    headers: dict[str, str]
-    json: Any
-    time: float
-    raw_path: str = ""
-    family: str | None = None
-    status: int | None = None  # HTTP status answered
-    code: int | None = None  # envelope code answered (None: no envelope)
-    fault: int | None = None  # id of the fault rule that answered
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly copy."""
-        return asdict(self)
 
 
 @dataclass
@@ -522,6 +497,13 @@ class Simulator:
             "data": None,
         }
         return _Reply(status=status, payload=payload, code=code)
+
+
+if TYPE_CHECKING:
+    # Handlers read the simulator from ``ctx.extra["sim"]``, which is untyped:
+    # this has mypy check that the simulator is what they expect of it.
+    def _handler_views(sim: Simulator) -> tuple[LiveSim, RamSim]:
+        return sim, sim
 
 
 async def _token_placeholder(ctx: RequestContext) -> Any:

@@ -11,7 +11,7 @@ from .errors import ApiError
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from .app import TokenRecord
+    from .records import TokenRecord
     from .state import Channel, Device, FleetState
 
 Family = Literal["lapp", "v3"]

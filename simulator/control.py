@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
@@ -11,7 +11,49 @@ from .faults import BODY_KINDS
 from .state import Alarm
 
 if TYPE_CHECKING:
-    from .app import Simulator
+    from .faults import Faults
+    from .push import PushSender
+    from .records import RecordedRequest, TokenRecord
+    from .state import FleetState
+
+
+class ControlSim(Protocol):
+    """What the control endpoints use of the simulator (``app.Simulator``)."""
+
+    app_key: str
+    area: str
+    base_url: str
+    errors: list[str]
+    faults: Faults
+    push: PushSender
+    requests: list[RecordedRequest]
+    state: FleetState
+    tokens: dict[str, TokenRecord]
+
+    def now(self) -> float:
+        """Return the simulator clock (seconds)."""
+
+    def count(self, path: str | None = None) -> int:
+        """Return the number of API requests received (to one path)."""
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of requests per path."""
+
+    def reset_log(self) -> None:
+        """Forget the recorded requests (API and media)."""
+
+    def reset(self, *, tokens: bool = False) -> None:
+        """Reload the fleet, clear faults and the log (and tokens if asked)."""
+
+    def expire_tokens(self) -> None:
+        """Make every token handed out so far expired."""
+
+    def set_area(self, name: str) -> None:
+        """Hand out ``/area/<name>`` as areaDomain from the next token/get on."""
+
+    def set_app_secret(self, secret: str) -> None:
+        """Change the app secret."""
+
 
 _RULE_KEYS = (
     "path",
@@ -44,7 +86,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return data
 
 
-def register(app: web.Application, sim: Simulator) -> None:
+def register(app: web.Application, sim: ControlSim) -> None:
     """Add the control and media routes for ``sim`` to ``app``."""
 
     async def get_faults(_: web.Request) -> web.Response:

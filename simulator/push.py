@@ -21,14 +21,14 @@ from dataclasses import asdict, dataclass, field
 import hashlib
 import hmac
 import json
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import aiohttp
 
 from .state import Alarm
 
 if TYPE_CHECKING:
-    from .app import Simulator
+    from .state import FleetState
 
 type AlarmTypeForm = Literal["code", "name"]
 
@@ -52,6 +52,16 @@ ALARM_TYPE_NAMES: Final[dict[int, str]] = {
 _CODES_BY_NAME: Final = {
     name.casefold(): code for code, name in ALARM_TYPE_NAMES.items()
 }
+
+
+class PushSim(Protocol):
+    """What the push sender uses of the simulator (``app.Simulator``)."""
+
+    base_url: str
+    state: FleetState
+
+    def now(self) -> float:
+        """Return the simulator clock (seconds)."""
 
 
 @dataclass
@@ -84,7 +94,7 @@ class SentPush:
 class PushSender:
     """The account's push service: where messages go and what was sent."""
 
-    sim: Simulator
+    sim: PushSim
     url: str | None = None
     secret: str | None = None
     sent: list[SentPush] = field(default_factory=list)

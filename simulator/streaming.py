@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 from dataclasses import asdict, dataclass
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
@@ -20,8 +20,7 @@ from . import media
 from .handlers.devices import channel_name
 
 if TYPE_CHECKING:
-    from .app import Simulator
-    from .state import Channel, Device, LiveAddress
+    from .state import Channel, Device, FleetState, LiveAddress
 
 _SEGMENT_RE = r"seg{number:\d+}.ts"
 _FORBIDDEN = "403 Forbidden: the address is unknown, disabled or expired"
@@ -52,6 +51,21 @@ class MediaRequest:
         return asdict(self)
 
 
+class MediaSim(Protocol):
+    """What the media URLs use of the simulator (``app.Simulator``)."""
+
+    state: FleetState
+    media_requests: list[MediaRequest]
+    segment_duration: float
+    playlist_segments: int
+    live_session_length: float | None
+    flv_burst: float | None
+    stopping: bool
+
+    def now(self) -> float:
+        """Return the simulator clock (seconds)."""
+
+
 def video_titles(dev: Device, chan: Channel) -> tuple[str, str]:
     """Return the title and subtitle burned into a channel's video and pictures."""
     subtitle = f"{dev.serial}  channel {chan.no}"
@@ -61,12 +75,12 @@ def video_titles(dev: Device, chan: Channel) -> tuple[str, str]:
     return dev.name, subtitle
 
 
-def segment_frames(sim: Simulator) -> int:
+def segment_frames(sim: MediaSim) -> int:
     """Frames per HLS segment (and per GOP) for ``sim.segment_duration``."""
     return max(1, round(sim.segment_duration * media.FPS))
 
 
-async def channel_clip(sim: Simulator, dev: Device, chan: Channel) -> media.Clip:
+async def channel_clip(sim: MediaSim, dev: Device, chan: Channel) -> media.Clip:
     """Return the channel's clip, rendering it in a short-lived thread on first use."""
     title, subtitle = video_titles(dev, chan)
     frames = segment_frames(sim)
@@ -107,7 +121,7 @@ def _settle(
 # ------------------------------------------------------------------ pictures
 
 
-def picture(sim: Simulator, name: str) -> bytes:
+def picture(sim: MediaSim, name: str) -> bytes:
     """Return the plain JPEG served for ``/_sim/pic/<name>`` (before any encryption).
 
     ``cover-<serial>-<ch>`` shows the time of the request; ``capture-<serial>-
@@ -149,7 +163,7 @@ def picture(sim: Simulator, name: str) -> bytes:
 
 
 def live_window(
-    sim: Simulator, rec: LiveAddress, now: float, *, start: bool
+    sim: MediaSim, rec: LiveAddress, now: float, *, start: bool
 ) -> tuple[int, int, bool]:
     """Return (first listed, segments available, ended) of an HLS live address.
 
@@ -181,7 +195,7 @@ def live_window(
     return max(0, available - listed), available, ended
 
 
-def playback_segments(sim: Simulator, rec: LiveAddress) -> int:
+def playback_segments(sim: MediaSim, rec: LiveAddress) -> int:
     """Segments of a playback (type 2/3) address: its length, whole segments, >= 1."""
     duration = segment_frames(sim) / media.FPS
     return max(1, -int(-rec.playback_length // duration))
@@ -190,7 +204,7 @@ def playback_segments(sim: Simulator, rec: LiveAddress) -> int:
 # -------------------------------------------------------------------- routes
 
 
-def register(app: web.Application, sim: Simulator) -> None:
+def register(app: web.Application, sim: MediaSim) -> None:
     """Add the media routes for ``sim`` to ``app``."""
 
     def log(request: web.Request, kind: str, status: int, **kw: Any) -> MediaRequest:
@@ -332,7 +346,7 @@ def register(app: web.Application, sim: Simulator) -> None:
 
 
 async def _stream_flv(
-    sim: Simulator,
+    sim: MediaSim,
     rec: LiveAddress,
     clip: media.Clip,
     response: web.StreamResponse,

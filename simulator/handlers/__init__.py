@@ -1,44 +1,13 @@
 """Endpoint handlers, one module per area of the reference.
 
-Each handler is registered with ``@route(path, method, family)`` and receives
-a ``RequestContext``; it returns the reply's ``data`` (``NO_DATA`` for none,
-a ``Paged`` for list calls) or raises ``ApiError``.
+Each handler registers itself with ``simulator.routes.route``; ``load_all``
+imports every handler module and returns the filled route table. Handler
+modules import ``simulator.routes``, never this package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
-
-from ..context import Family, RequestContext
-
-Handler = Callable[[RequestContext], Awaitable[Any]]
-
-
-@dataclass(frozen=True)
-class Route:
-    """One endpoint of the API."""
-
-    path: str
-    method: str
-    family: Family
-    handler: Handler
-
-
-ROUTES: dict[str, Route] = {}
-
-
-def route(
-    path: str, method: str = "POST", family: Family = "lapp"
-) -> Callable[[Handler], Handler]:
-    """Register ``handler`` for ``path``."""
-
-    def decorator(handler: Handler) -> Handler:
-        ROUTES[path] = Route(path=path, method=method, family=family, handler=handler)
-        return handler
-
-    return decorator
+from ..routes import ROUTES, Route
 
 
 def load_all() -> dict[str, Route]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import route
+from ..routes import route
 
 if TYPE_CHECKING:
     from ..context import Paged, RequestContext

@@ -8,8 +8,8 @@ from typing import Any
 
 from ..context import NO_DATA, RequestContext
 from ..errors import ApiError
+from ..routes import route
 from ..state import DETECTOR_MODELS, Detector, Device
-from . import route
 
 _NAME_FORBIDDEN = re.compile(r"[<>\"'&\\/%#;]")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..context import NO_DATA, RequestContext
 from ..errors import ApiError
-from . import route
+from ..routes import route
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _WEEK = re.compile(r"^[0-6](,[0-6])*$")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import NO_DATA, Paged, RequestContext
 from ..errors import ApiError
-from . import route
+from ..routes import route
 
 if TYPE_CHECKING:
     from ..state import Channel, Device

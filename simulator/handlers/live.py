@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import calendar
 import time as _time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..context import NO_DATA, RequestContext
 from ..errors import ApiError
+from ..routes import route
 from ..state import LiveAddress
-from . import route
 from .devices import channel_online
-
-if TYPE_CHECKING:
-    from ..app import Simulator
 
 _MAX_EXPIRE = 720 * 86400
 _DAY = 86400.0
+
+
+class LiveSim(Protocol):
+    """What the live-address handlers use of the simulator (``ctx.extra["sim"]``)."""
+
+    max_address_validity: float | None
+    playback_max_length: float
 
 
 def _url(
@@ -70,7 +74,7 @@ async def address_get(ctx: RequestContext) -> dict[str, Any]:
         if code != dev.encrypt_password:
             raise ApiError(20010)
     url_id = str(512628410958159872 + ctx.state.next_id())
-    sim: Simulator = ctx.extra["sim"]
+    sim: LiveSim = ctx.extra["sim"]
     granted: float = expire
     if sim.max_address_validity is not None:
         granted = min(granted, sim.max_address_validity)
@@ -109,7 +113,7 @@ def _playback_length(ctx: RequestContext, times: dict[str, float]) -> float:
     """
     start, stop = times.get("startTime"), times.get("stopTime")
     length = _DAY if start is None or stop is None else stop - start
-    sim: Simulator = ctx.extra["sim"]
+    sim: LiveSim = ctx.extra["sim"]
     return max(0.0, min(length, sim.playback_max_length))
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from ..context import NO_DATA, RequestContext
 from ..errors import ApiError
+from ..routes import route
 from ..state import Device, Ptz
-from . import route
 
 # direction -> (pan delta, tilt delta)
 _MOVES: dict[int, tuple[int, int]] = {

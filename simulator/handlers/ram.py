@@ -5,18 +5,30 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..context import NO_DATA, Paged, RequestContext
 from ..errors import ApiError
+from ..routes import route
 from ..state import SubAccount
-from . import route
 
 if TYPE_CHECKING:
-    from ..app import Simulator
+    from ..records import TokenRecord
 
 _MD5 = re.compile(r"^[0-9a-f]{32}$")
 _NAME = re.compile(r"^[A-Za-z0-9_@.\-]{4,40}$")
+
+
+class RamSim(Protocol):
+    """What the RAM handlers use of the simulator (``ctx.extra["sim"]``)."""
+
+    app_key: str
+
+    def issue_token(self, *, sub_account: str | None = None) -> TokenRecord:
+        """Mint a token in the current area (what token/get does)."""
+
+    def token_reply(self, rec: TokenRecord) -> dict[str, Any]:
+        """Return the data member of a token reply."""
 
 
 def account_entry(acc: SubAccount, app_key: str) -> dict[str, Any]:
@@ -30,8 +42,8 @@ def account_entry(acc: SubAccount, app_key: str) -> dict[str, Any]:
     }
 
 
-def _sim(ctx: RequestContext) -> Simulator:
-    sim: Simulator = ctx.extra["sim"]
+def _sim(ctx: RequestContext) -> RamSim:
+    sim: RamSim = ctx.extra["sim"]
     return sim
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..context import NO_DATA, RequestContext
 from ..errors import ApiError
-from . import route
+from ..routes import route
 
 if TYPE_CHECKING:
     from ..state import Device

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..context import NO_DATA, RequestContext
 from ..errors import ApiError
-from . import route
+from ..routes import route
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
