@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
     from custom_components.ezviz_open.data import EzvizOpenData
-    from simulator.app import RecordedRequest
+    from simulator import RecordedRequest
 
 type Fleet = str | dict[str, Any]
 

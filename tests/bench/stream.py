@@ -31,7 +31,7 @@ from custom_components.ezviz_open.const import (
     LOGGER,
     REGION_CUSTOM,
 )
-from custom_components.ezviz_open.live.relay import renew_after
+from custom_components.ezviz_open.live.address import renew_after
 from simulator import Simulator
 
 if TYPE_CHECKING:

@@ -25,6 +25,11 @@ import pytest
 
 from custom_components.ezviz_open.const import CONF_STREAM_PROTOCOL
 from custom_components.ezviz_open.live import relay as relay_module
+from custom_components.ezviz_open.live.address import (
+    PlayAddress,
+    granted_validity,
+    renew_after,
+)
 from custom_components.ezviz_open.live.flv import (
     TAG_AUDIO,
     TAG_SCRIPT,
@@ -36,13 +41,8 @@ from custom_components.ezviz_open.live.flv import (
     read_flv_tags,
     readable_tag,
 )
-from custom_components.ezviz_open.live.relay import (
-    LiveRelay,
-    PlayAddress,
-    granted_validity,
-    relay_server,
-    renew_after,
-)
+from custom_components.ezviz_open.live.relay import LiveRelay
+from custom_components.ezviz_open.live.server import relay_server
 
 if TYPE_CHECKING:
     from collections.abc import Callable

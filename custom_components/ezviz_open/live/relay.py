@@ -19,11 +19,11 @@ validity asked for. An FLV address is used again after a session ends (a new
 connection starts a new session); an HLS address whose playlist has ended is
 not: an ended playlist stays ended for a while.
 
-Upstreams: protocol 4 (HTTP-FLV) is copied tag by tag, in Python, without
-probing; H.265 in EZVIZ's legacy form (codec id 12) is rewritten into
-enhanced FLV on the way, the only form FFmpeg reads (flv.py). Protocol 2 (HLS) and 3 (RTMP) are remuxed to FLV by PyAV (the
-library Home Assistant's stream worker uses), without decoding, in a thread
-per connection. Video only in that case; FLV audio tags are copied.
+Upstreams (``upstream.py``): protocol 4 (HTTP-FLV) is copied tag by tag;
+H.265 in EZVIZ's legacy form (codec id 12) is rewritten into enhanced FLV on
+the way, the only form FFmpeg reads (``flv.py``). Protocol 2 (HLS) and 3
+(RTMP) are remuxed to FLV by PyAV. The server (``server.py``) listens on
+loopback only.
 
 Secrets: the local URL carries an unguessable token in its ``auth`` query
 parameter, which Home Assistant redacts where it logs a stream's source.
@@ -34,24 +34,16 @@ loopback interface only and keeps no access log.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-import contextlib
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-import hmac
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 import secrets
-import socket
-import threading
 from typing import TYPE_CHECKING, Any, Final
 
-import aiohttp
 from aiohttp import web
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 
-from ..const import DOMAIN, LOGGER
+from ..const import LOGGER
+from .address import PlayAddress, granted_validity, renew_after
 from .flv import (
     FlvError,
     FlvSplicer,
@@ -60,241 +52,25 @@ from .flv import (
     read_flv_tags,
     readable_tag,
 )
+from .server import relay_server
+from .upstream import (
+    UpstreamFailedError,
+    UpstreamRefusedError,
+    open_flv_upstream,
+    open_remux_upstream,
+)
 
 if TYPE_CHECKING:
-    from homeassistant.core import Event, HomeAssistant
+    import contextlib
 
-#: Renew an address this long before it expires (a quarter of its validity
-#: when that is shorter), so that a running stream never meets the expiry.
-RENEW_MARGIN: Final = timedelta(seconds=30)
+    from homeassistant.core import HomeAssistant
+
 #: Without media from the cloud for this long, the relay ends its response
 #: (Home Assistant's worker would give up after 30 s of silence anyway).
 GIVE_UP_AFTER: Final = 20.0  # seconds
 #: Waits between failed upstream attempts: 0.5 s, 1 s, 2 s, 4 s, 4 s, ...
 RETRY_FIRST: Final = 0.5
 RETRY_MAX: Final = 4.0
-#: Connecting to the cloud, and silence on an open upstream.
-UPSTREAM_TIMEOUT: Final = 10.0  # seconds
-#: HTTP statuses with which the cloud refuses an address (expired, disabled).
-REFUSED_STATUSES: Final = frozenset({401, 403, 404, 410})
-
-DATA_RELAY_SERVER: HassKey[RelayServer] = HassKey(f"{DOMAIN}_relay_server")
-
-# -- addresses ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlayAddress:
-    """A cloud play address and when (loop time) to stop using it."""
-
-    url: str
-    renew_at: float
-
-    def __repr__(self) -> str:
-        """Never show the URL: it grants access to the stream."""
-        return f"PlayAddress(renew_at={self.renew_at:.1f})"
-
-
-def granted_validity(expire_time: datetime | None, asked: timedelta) -> timedelta:
-    """How long an address stays valid, from the reply's ``expireTime``.
-
-    The reply's time has no zone; the reference's example matches the
-    ``expire`` epoch in its URL when read as UTC. The cloud may grant less
-    than was asked; more, or a time already past, means the zone was not
-    UTC, and then what was asked for is the best guess.
-    """
-    if expire_time is None:
-        return asked
-    if expire_time.tzinfo is None:
-        expire_time = expire_time.replace(tzinfo=UTC)
-    granted = expire_time - dt_util.utcnow()
-    if granted <= timedelta(0) or granted > asked:
-        return asked
-    return granted
-
-
-def renew_after(validity: timedelta) -> float:
-    """Seconds after which an address of ``validity`` is renewed."""
-    seconds = validity.total_seconds()
-    return seconds - min(RENEW_MARGIN.total_seconds(), seconds / 4)
-
-
-# -- upstreams ----------------------------------------------------------------
-
-
-class UpstreamRefusedError(Exception):
-    """The cloud refused the address (expired, disabled): ask for another."""
-
-
-class UpstreamFailedError(Exception):
-    """The cloud could not be read now; the address may still be good."""
-
-
-class _UpstreamReader:
-    """An upstream body whose read errors say "upstream" (not the client's)."""
-
-    def __init__(self, content: aiohttp.StreamReader) -> None:
-        self._content = content
-
-    async def readexactly(self, n: int) -> bytes:
-        try:
-            return await self._content.readexactly(n)
-        except (aiohttp.ClientError, TimeoutError) as err:
-            # The error's text may hold the URL: only its type is kept.
-            raise UpstreamFailedError(type(err).__name__) from None
-
-
-@contextlib.asynccontextmanager
-async def open_flv_upstream(
-    session: aiohttp.ClientSession, url: str
-) -> AsyncIterator[Reader]:
-    """Open an HTTP-FLV address; yield its body."""
-    timeout = aiohttp.ClientTimeout(
-        total=None, connect=UPSTREAM_TIMEOUT, sock_read=UPSTREAM_TIMEOUT
-    )
-    try:
-        response = await session.get(url, timeout=timeout)
-    except (aiohttp.ClientError, TimeoutError) as err:
-        raise UpstreamFailedError(type(err).__name__) from None
-    try:
-        if response.status in REFUSED_STATUSES:
-            raise UpstreamRefusedError(f"HTTP {response.status}")
-        if response.status != 200:
-            raise UpstreamFailedError(f"HTTP {response.status}")
-        yield _UpstreamReader(response.content)
-    finally:
-        response.close()
-
-
-@contextlib.asynccontextmanager
-async def open_remux_upstream(
-    url: str, threads: set[asyncio.Future[None]]
-) -> AsyncIterator[Reader]:
-    """Open an HLS or RTMP address; yield it remuxed to FLV (video, not decoded).
-
-    PyAV blocks, so it runs in a thread of its own that ends with the
-    connection: it checks between packets, and a silent source ends it after
-    ``UPSTREAM_TIMEOUT``. The connection waits for its thread; the thread's
-    end is also kept in ``threads`` for whoever stops the server.
-    """
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(loop=loop)
-    stop = threading.Event()
-    ended: asyncio.Future[None] = loop.create_future()
-    error: Exception | None = None
-
-    def _feed(data: bytes) -> None:
-        if not stop.is_set():
-            loop.call_soon_threadsafe(reader.feed_data, data)
-
-    def _finish(failure: Exception | None) -> None:
-        nonlocal error
-        error = failure
-        reader.feed_eof()
-        threads.discard(ended)
-        ended.set_result(None)  # only here, once: the thread calls this once
-
-    def _run() -> None:
-        failure: Exception | None = None
-        try:
-            remux_to_flv(url, _feed, stop)
-        except Exception as err:  # handed over to the event loop
-            failure = _remux_error(err)
-        with contextlib.suppress(RuntimeError):  # the loop may be closed
-            loop.call_soon_threadsafe(_finish, failure)
-
-    threads.add(ended)
-    threading.Thread(target=_run, name=f"{DOMAIN}_remux", daemon=True).start()
-    try:
-        try:
-            header = await reader.readexactly(9)
-        except asyncio.IncompleteReadError:
-            raise error or UpstreamFailedError("no media") from None
-        yield _Prefixed(header, reader)
-    except BaseException as err:
-        stop.set()
-        # Cancelled (the server stops): the server waits for ``threads``.
-        if isinstance(err, Exception):
-            await asyncio.shield(ended)
-        raise
-    stop.set()
-    await asyncio.shield(ended)
-
-
-def _remux_error(error: Exception) -> Exception:
-    """Classify a PyAV error (in the remux thread, where PyAV is loaded)."""
-    import av  # loaded by the stream integration; never on the event loop
-
-    refused = (av.HTTPForbiddenError, av.HTTPNotFoundError, av.HTTPUnauthorizedError)
-    if isinstance(error, refused):
-        return UpstreamRefusedError(type(error).__name__)
-    # An FFmpeg error's text may hold the URL: only its type is kept.
-    return UpstreamFailedError(type(error).__name__)
-
-
-class _Prefixed:
-    """A reader that first gives back bytes already read."""
-
-    def __init__(self, prefix: bytes, reader: asyncio.StreamReader) -> None:
-        self._prefix = prefix
-        self._reader = reader
-
-    async def readexactly(self, n: int) -> bytes:
-        head, self._prefix = self._prefix[:n], self._prefix[n:]
-        if len(head) == n:
-            return head
-        try:
-            return head + await self._reader.readexactly(n - len(head))
-        except asyncio.IncompleteReadError as err:
-            raise asyncio.IncompleteReadError(head + err.partial, n) from None
-
-
-class _Sink:
-    """A write-only, unseekable file for PyAV's FLV muxer."""
-
-    def __init__(self, write: Callable[[bytes], None]) -> None:
-        self._write = write
-
-    def write(self, data: bytes) -> int:
-        self._write(bytes(data))
-        return len(data)
-
-
-def remux_to_flv(
-    url: str, write: Callable[[bytes], None], stop: threading.Event
-) -> None:
-    """Copy the video of ``url`` into an FLV stream given to ``write`` (blocks)."""
-    import av  # loaded by the stream integration; never on the event loop
-
-    source: Any = av.open(url, timeout=(UPSTREAM_TIMEOUT, UPSTREAM_TIMEOUT))
-    try:
-        video = source.streams.video[0]
-        # Unseekable: no duration or size to write back at the end.
-        output: Any = av.open(
-            _Sink(write),
-            "w",
-            format="flv",
-            options={"flvflags": "no_duration_filesize"},
-        )
-        try:
-            if hasattr(output, "add_stream_from_template"):  # PyAV 14 and later
-                out_video = output.add_stream_from_template(video)
-            else:
-                out_video = output.add_stream(template=video)
-            for packet in source.demux(video):
-                if stop.is_set():
-                    return
-                if packet.dts is None:
-                    continue
-                packet.stream = out_video
-                output.mux(packet)
-        finally:
-            output.close()
-    finally:
-        source.close()
-
-
-# -- the relay ----------------------------------------------------------------
 
 type AddressFetcher = Callable[[], Awaitable[tuple[str, datetime | None] | None]]
 
@@ -462,110 +238,3 @@ def _gone(request: web.Request) -> bool:
     """Whether the client closed its connection."""
     transport = request.transport
     return transport is None or transport.is_closing()
-
-
-# -- the server ---------------------------------------------------------------
-
-
-class RelayServer:
-    """The loopback HTTP server of every camera's relay (one per Home Assistant).
-
-    It listens while a camera has handed out its URL, and stops when the
-    last camera goes away or Home Assistant stops.
-    """
-
-    def __init__(self, hass: HomeAssistant) -> None:
-        """Create the server (not yet listening)."""
-        self.hass = hass
-        self._relays: dict[str, LiveRelay] = {}
-        self._runner: web.AppRunner | None = None
-        self._base_url = ""
-        self._lock = asyncio.Lock()
-        self._handlers: set[asyncio.Task[Any]] = set()
-        #: The ends of the remux threads still running (see open_remux_upstream).
-        self.threads: set[asyncio.Future[None]] = set()
-        self._unsub_stop: Callable[[], None] | None = None
-
-    async def async_url(self, relay: LiveRelay) -> str:
-        """Serve ``relay`` (listening if not yet); return its local URL.
-
-        The token goes in ``auth``, a parameter Home Assistant redacts where
-        it logs a stream's source.
-        """
-        async with self._lock:
-            if self._runner is None:
-                await self._async_start()
-            self._relays[relay.relay_id] = relay
-        return f"{self._base_url}/ezviz_open/live/{relay.relay_id}?auth={relay.token}"
-
-    async def async_unregister(self, relay: LiveRelay) -> None:
-        """Stop serving ``relay``; stop listening when it was the last."""
-        async with self._lock:
-            if self._relays.pop(relay.relay_id, None) is not None and not self._relays:
-                await self._async_stop()
-
-    async def _async_start(self) -> None:
-        app = web.Application()
-        app.router.add_get("/ezviz_open/live/{relay_id}", self._handle)
-        runner = web.AppRunner(
-            app, access_log=None, handle_signals=False, shutdown_timeout=1.0
-        )
-        await runner.setup()
-        # A socket of our own, to learn the ephemeral port it was given.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(runner, sock).start()
-        self._base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self._runner = runner
-
-        async def _on_stop(_event: Event) -> None:
-            self._unsub_stop = None
-            async with self._lock:
-                self._relays.clear()
-                await self._async_stop()
-
-        self._unsub_stop = self.hass.bus.async_listen_once(
-            EVENT_HOMEASSISTANT_STOP, _on_stop
-        )
-
-    async def _async_stop(self) -> None:
-        runner, self._runner = self._runner, None
-        if self._unsub_stop is not None:
-            self._unsub_stop()
-            self._unsub_stop = None
-        if runner is None:
-            return
-        for task in list(self._handlers):
-            task.cancel()
-        await runner.cleanup()
-        if self.threads:
-            # A remux thread ends at its next packet, or its read timeout.
-            await asyncio.wait(list(self.threads), timeout=UPSTREAM_TIMEOUT + 5)
-
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        relay = self._relays.get(request.match_info["relay_id"])
-        token = request.query.get("auth", "")
-        if relay is None or not hmac.compare_digest(
-            token.encode(), relay.token.encode()
-        ):
-            raise web.HTTPNotFound
-        task = asyncio.current_task()
-        assert task is not None
-        self._handlers.add(task)
-        relay.connections.add(task)
-        try:
-            return await relay.async_serve(request)
-        except ConnectionError:
-            # The worker went away (the stream stopped): so does the upstream.
-            LOGGER.debug("%s: the stream's reader left", relay.label)
-            return web.Response()
-        finally:
-            self._handlers.discard(task)
-            relay.connections.discard(task)
-
-
-def relay_server(hass: HomeAssistant) -> RelayServer:
-    """Return Home Assistant's relay server (created, not started, on first use)."""
-    if (server := hass.data.get(DATA_RELAY_SERVER)) is None:
-        server = hass.data[DATA_RELAY_SERVER] = RelayServer(hass)
-    return server
