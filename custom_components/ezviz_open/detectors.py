@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
@@ -43,7 +43,7 @@ from .const import (
     LOGGER,
 )
 from .entity import MANUFACTURER, EzvizDetailEntity
-from .topics import TOPIC_DETECTORS
+from .topics import DetailTopic
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
@@ -52,6 +52,12 @@ if TYPE_CHECKING:
     from .data import EzvizOpenConfigEntry, EzvizOpenData
 
 _SEPARATOR = "_detector_"
+
+#: The detectors of an A1-type hub (``detector/list``): one request per hub.
+TOPIC_DETECTORS: Final[DetailTopic[list[Detector]]] = DetailTopic(
+    "detectors", lambda client, serial: client.list_detectors(serial)
+)
+
 
 #: ``support_modify_detectorguard``: one mask per detector type, in the
 #: reference's table order (bit 0 away, bit 1 sleep, bit 2 home).

@@ -37,7 +37,7 @@ from .api.devices import AlarmSoundMode as StatusAlarmSoundMode
 from .api.settings import ChimeType
 from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
 from .helpers import ezviz_exception_handler
-from .topics import TOPIC_CHIME, TOPIC_FILL_LIGHT, TOPIC_STATUS, TOPIC_WORKING_MODE
+from .topics import TOPIC_STATUS, DetailTopic
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -46,11 +46,22 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .api import EzvizOpenClient
-    from .api.device_config import TimingPlan
+    from .api.device_config import FillLightStatus, TimingPlan
     from .api.settings import ChimeSettings
     from .api.system import DeviceCapabilities
     from .data import EzvizOpenConfigEntry, EzvizOpenData
-    from .topics import DetailTopic
+
+# The detail topics only selects read (the shared ones are in topics.py).
+TOPIC_FILL_LIGHT: Final[DetailTopic[FillLightStatus]] = DetailTopic(
+    "fill_light", lambda client, serial: client.get_fill_light_mode(serial)
+)
+TOPIC_CHIME: Final[DetailTopic[ChimeSettings]] = DetailTopic(
+    "chime", lambda client, serial: client.get_chime(serial)
+)
+TOPIC_WORKING_MODE: Final[DetailTopic[TimingPlan]] = DetailTopic(
+    "working_mode", lambda client, serial: client.get_timing_plan(serial)
+)
+
 
 PARALLEL_UPDATES = 1
 

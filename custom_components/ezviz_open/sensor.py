@@ -32,7 +32,7 @@ from .entity import (
     service_device_info,
 )
 from .helpers import is_battery_camera
-from .topics import TOPIC_INFO, TOPIC_STATUS, TOPIC_STORAGE
+from .topics import TOPIC_INFO, TOPIC_STATUS, DetailTopic
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -46,7 +46,12 @@ if TYPE_CHECKING:
     from .api.devices import Device, DeviceStatus
     from .api.system import DeviceCapabilities
     from .data import EzvizOpenConfigEntry, EzvizOpenData
-    from .topics import DetailTopic
+
+# The detail topic only sensors read (the shared ones are in topics.py).
+TOPIC_STORAGE: Final[DetailTopic[list[StorageMedium]]] = DetailTopic(
+    "storage", lambda client, serial: client.get_format_status(serial)
+)
+
 
 PARALLEL_UPDATES = 0
 

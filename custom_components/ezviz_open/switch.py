@@ -34,14 +34,7 @@ from .detectors import (
 )
 from .entity import EzvizDetailEntity, EzvizEntity, async_setup_device_entities
 from .helpers import ezviz_exception_handler
-from .topics import (
-    TOPIC_INFRARED,
-    TOPIC_MICROPHONE,
-    TOPIC_MOTION_LIGHT,
-    TOPIC_PROMPT_SOUND,
-    TOPIC_SOUND_LOCALIZATION,
-    TOPIC_STATUS,
-)
+from .topics import TOPIC_STATUS, DetailTopic
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -52,9 +45,29 @@ if TYPE_CHECKING:
     from .api import EzvizOpenClient
     from .api.system import DeviceCapabilities
     from .data import EzvizOpenConfigEntry, EzvizOpenData
-    from .topics import DetailTopic
 
 PARALLEL_UPDATES = 1
+
+# The detail topics only switches read (the shared ones are in topics.py).
+TOPIC_PROMPT_SOUND: Final[DetailTopic[SwitchStatus]] = DetailTopic(
+    "prompt_sound", lambda client, serial: client.get_prompt_sound(serial)
+)
+TOPIC_SOUND_LOCALIZATION: Final[DetailTopic[SwitchStatus]] = DetailTopic(
+    "sound_localization",
+    lambda client, serial: client.get_sound_localization(serial),
+)
+TOPIC_MICROPHONE: Final[DetailTopic[SwitchStatus]] = DetailTopic(
+    "microphone", lambda client, serial: client.get_microphone(serial)
+)
+TOPIC_INFRARED: Final[DetailTopic[SwitchStatus]] = DetailTopic(
+    "infrared", lambda client, serial: client.get_infrared(serial)
+)
+TOPIC_MOTION_LIGHT: Final[DetailTopic[ConfigSwitchStatus]] = DetailTopic(
+    "motion_light",
+    lambda client, serial: client.get_switch_status(
+        serial, SwitchType.MOTION_TRIGGERED_LIGHT
+    ),
+)
 
 
 def _enabled(status: SwitchStatus | ConfigSwitchStatus) -> bool | None:

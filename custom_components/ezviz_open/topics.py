@@ -5,7 +5,10 @@ the detail cadence, ``coordinator/detail.py``). Its declaration says everything
 about it: the client method that reads it, the type that method returns
 (the type entities get back, so mypy checks every description's functions
 against it), and how often the cadence may read it. Adding a topic is one
-declaration here; nothing else in the coordinator names it.
+declaration; nothing in the coordinator names it. The topics that more than
+one module reads are declared here; one that a single platform reads is
+declared beside its descriptions (``switch.py``, ``select.py``, ...). Topics
+are equal by key, and keys are unique (``tests/test_topics.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from .api.device_config import SwitchType
 from .metering.planner import CADENCES, CadenceKey
 
 if TYPE_CHECKING:
@@ -21,15 +23,7 @@ if TYPE_CHECKING:
     from datetime import timedelta
 
     from .api import EzvizOpenClient
-    from .api.detectors import Detector
-    from .api.device_config import (
-        FillLightStatus,
-        StorageMedium,
-        SwitchStatus as ConfigSwitchStatus,
-        TimingPlan,
-    )
     from .api.devices import Device, DeviceStatus
-    from .api.settings import ChimeSettings, SwitchStatus
     from .api.system import DeviceVersion, UpgradeStatus
 
 
@@ -68,39 +62,8 @@ def _new_firmware(device: Device, version: DeviceVersion) -> bool:
 TOPIC_STATUS: Final[DetailTopic[DeviceStatus]] = DetailTopic(
     "status", lambda client, serial: client.get_device_status(serial)
 )
-TOPIC_PROMPT_SOUND: Final[DetailTopic[SwitchStatus]] = DetailTopic(
-    "prompt_sound", lambda client, serial: client.get_prompt_sound(serial)
-)
-TOPIC_SOUND_LOCALIZATION: Final[DetailTopic[SwitchStatus]] = DetailTopic(
-    "sound_localization",
-    lambda client, serial: client.get_sound_localization(serial),
-)
-TOPIC_MICROPHONE: Final[DetailTopic[SwitchStatus]] = DetailTopic(
-    "microphone", lambda client, serial: client.get_microphone(serial)
-)
-TOPIC_INFRARED: Final[DetailTopic[SwitchStatus]] = DetailTopic(
-    "infrared", lambda client, serial: client.get_infrared(serial)
-)
-TOPIC_MOTION_LIGHT: Final[DetailTopic[ConfigSwitchStatus]] = DetailTopic(
-    "motion_light",
-    lambda client, serial: client.get_switch_status(
-        serial, SwitchType.MOTION_TRIGGERED_LIGHT
-    ),
-)
-TOPIC_FILL_LIGHT: Final[DetailTopic[FillLightStatus]] = DetailTopic(
-    "fill_light", lambda client, serial: client.get_fill_light_mode(serial)
-)
-TOPIC_CHIME: Final[DetailTopic[ChimeSettings]] = DetailTopic(
-    "chime", lambda client, serial: client.get_chime(serial)
-)
-TOPIC_WORKING_MODE: Final[DetailTopic[TimingPlan]] = DetailTopic(
-    "working_mode", lambda client, serial: client.get_timing_plan(serial)
-)
 TOPIC_INFO: Final[DetailTopic[Device]] = DetailTopic(
     "info", lambda client, serial: client.get_device_info(serial)
-)
-TOPIC_STORAGE: Final[DetailTopic[list[StorageMedium]]] = DetailTopic(
-    "storage", lambda client, serial: client.get_format_status(serial)
 )
 #: The latest firmware: the device list carries the installed one, so it is
 #: asked for once a day, and again when the installed version changes.
@@ -109,10 +72,6 @@ TOPIC_VERSION: Final[DetailTopic[DeviceVersion]] = DetailTopic(
     lambda client, serial: client.get_device_version(serial),
     max_age=CADENCES[CadenceKey.FIRMWARE].default,
     stale_fn=_new_firmware,
-)
-#: The detectors of an A1-type hub (``detector/list``, see ``detectors.py``).
-TOPIC_DETECTORS: Final[DetailTopic[list[Detector]]] = DetailTopic(
-    "detectors", lambda client, serial: client.list_detectors(serial)
 )
 #: Set while a firmware upgrade is followed
 #: (``DetailCoordinator.async_watch_upgrade``), never read by the cadence: no

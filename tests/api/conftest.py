@@ -34,12 +34,6 @@ async def simulator(
         )
 
 
-@pytest.fixture(scope="session")
-def exercised_endpoints() -> set[tuple[str, str]]:
-    """(method, path) of every request the simulators answered with success."""
-    return set()
-
-
 @pytest.fixture
 async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
     """An aiohttp session, closed after the test."""

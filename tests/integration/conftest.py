@@ -105,10 +105,17 @@ def no_deprecated_usage(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 
 
 @pytest.fixture
-async def simulator(socket_enabled: None) -> AsyncIterator[Simulator]:
+async def simulator(
+    socket_enabled: None, exercised_endpoints: set[tuple[str, str]]
+) -> AsyncIterator[Simulator]:
     """The demo account on loopback."""
     async with Simulator(fleet="demo") as sim:
         yield sim
+        exercised_endpoints.update(
+            (request.method, request.path)
+            for request in sim.requests
+            if request.code == 200
+        )
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -336,3 +337,32 @@ async def test_channel_removed_from_a_recorder(
     assert registered_device(hass, "NVR000005_1")
     assert init_integration.runtime_data.account.data.camera("NVR000005", 2) is None
     assert init_integration.runtime_data.account.data.camera("NVR000005", 1)
+
+
+async def test_camera_list_read_when_never_read(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Account data without a camera-list read time reads the camera list again."""
+    account = init_integration.runtime_data.account
+    account.data = replace(account.data, cameras_read=None)
+    simulator.reset_log()
+    await account.async_refresh()
+    assert simulator.count(DEVICE_LIST_PATH) == 1
+    assert simulator.count(CAMERA_LIST_PATH) == 1
+    assert account.data.cameras_read is not None
+
+
+async def test_shown_change_of_an_unknown_device_is_ignored(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A command's result for a device not (or no longer) listed changes nothing."""
+    account = init_integration.runtime_data.account
+    before = account.data
+    updates: list[None] = []
+    unsubscribe = account.async_add_listener(lambda: updates.append(None))
+    account.async_set_device("NOT0LISTED", defence=1)
+    account.async_set_device("C6N000001", defence=1)
+    unsubscribe()
+    assert account.data.devices.keys() == before.devices.keys()
+    assert account.data.devices["C6N000001"].defence == 1
+    assert len(updates) == 1  # the known device only

@@ -1,0 +1,1 @@
+"""Checks that read what the whole suite did; collected last."""
