@@ -135,12 +135,27 @@ function barsMatch(seen) {
   );
 }
 
+// Open a dashboard and wait for its view. On a loaded machine the frontend
+// has been seen to stay on its loading screen: the page is loaded again
+// (twice at most) before giving up.
+async function openView(page, url) {
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(url);
+    try {
+      await page.locator('hui-sections-view, hui-masonry-view').first().waitFor({ timeout: 40_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      emit({ step: 'view not drawn; loading the page again', attempt });
+    }
+  }
+}
+
 // The curated dashboard (config/ezviz-dashboard.yaml): no card may show an
 // error or a missing entity, its live views must play and its pictures load.
 async function curatedDashboard(page, shots) {
   const live = Number(opts.live);
-  await page.goto(`${opts.url}/${opts.dashboard}`);
-  await page.locator('hui-sections-view, hui-masonry-view').first().waitFor({ timeout: 60_000 });
+  await openView(page, `${opts.url}/${opts.dashboard}`);
   const opened = Date.now();
   let state;
   while (true) {
