@@ -12,10 +12,10 @@ alarm of each channel, for its picture): no event fires for history.
 
 Requests per day: ``86400 / interval`` (180 s: 480), plus one per further
 page of 50 alarms; the count does not depend on the number of devices.
-While push is healthy (a verified message within ``PUSH_HEALTHY_FOR``, and
-no poll since found an alarm push did not deliver), the budget governor
-relaxes the poll to the table's push interval (``metering/planner.py``, 15 min:
-96 a day), a safety net.
+While push is healthy (``metering/push_health.py``: a verified message
+within the hour, and no poll since found an alarm push did not deliver), the
+budget governor relaxes the poll to the table's push interval
+(``metering/planner.py``, 15 min: 96 a day), a safety net.
 """
 
 from __future__ import annotations
