@@ -74,6 +74,12 @@ async function logIn(page) {
   await page.locator('input[name=password]').fill(opts.password);
   await page.getByRole('button', { name: /log in/i }).click();
   await page.waitForURL(/\/lovelace/, { timeout: 30_000 });
+  // The URL changes before the frontend has traded the authorization code
+  // for tokens and kept them ("Keep me logged in" is on by default); a page
+  // opened before that would be back at the login form.
+  await page.waitForFunction(() => localStorage.getItem('hassTokens') !== null, null, {
+    timeout: 30_000,
+  });
   emit({ step: 'logged in', url: new URL(page.url()).pathname });
 }
 
@@ -135,19 +141,33 @@ function barsMatch(seen) {
   );
 }
 
-// Open a dashboard and wait for its view. On a loaded machine the frontend
-// has been seen to stay on its loading screen: the page is loaded again
-// (twice at most) before giving up.
+// What the page shows: its path and which of the frontend's elements are
+// there (through the shadow roots), for a failure's report.
+async function describePage(page) {
+  const shown = await page.evaluate(() => {
+    const found = new Set();
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        const tag = el.tagName.toLowerCase();
+        if (/^(ha|hui|hass)-/.test(tag)) found.add(tag);
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    walk(document);
+    return [...found].sort();
+  });
+  return { path: new URL(page.url()).pathname, elements: shown.slice(0, 60) };
+}
+
+// Open a dashboard and wait for its view; say what the page shows if it
+// does not come.
 async function openView(page, url) {
-  for (let attempt = 1; ; attempt++) {
-    await page.goto(url);
-    try {
-      await page.locator('hui-sections-view, hui-masonry-view').first().waitFor({ timeout: 40_000 });
-      return;
-    } catch (err) {
-      if (attempt >= 3) throw err;
-      emit({ step: 'view not drawn; loading the page again', attempt });
-    }
+  await page.goto(url);
+  try {
+    await page.locator('hui-sections-view, hui-masonry-view').first().waitFor({ timeout: 60_000 });
+  } catch (err) {
+    emit({ step: 'view not drawn', page: await describePage(page) });
+    throw err;
   }
 }
 
