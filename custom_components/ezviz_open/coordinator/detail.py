@@ -36,6 +36,7 @@ from ..api.errors import (
 )
 from ..api.system import UpgradeState, UpgradeStatus
 from ..const import DOMAIN, LOGGER
+from ..listeners import Listeners
 from ..metering.planner import CadenceKey
 from ..metering.usage import KIND_OTHER, counting_as
 from ..topics import TOPIC_UPGRADE, DetailTopic
@@ -85,7 +86,7 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         self._unsupported: set[DetailKey] = set()
         self._read_at: dict[DetailKey, datetime] = {}
         self._upgrades: dict[str, CALLBACK_TYPE] = {}
-        self._needs_listeners: list[Callable[[], None]] = []
+        self._needs_listeners: Listeners[()] = Listeners()
 
     @callback
     def async_register(self, serial: str, topic: DetailTopic[Any]) -> CALLBACK_TYPE:
@@ -93,14 +94,14 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
         key: DetailKey = (serial, topic)
         self._needs[key] += 1
         if self._needs[key] == 1:
-            self._needs_changed()
+            self._needs_listeners.async_call()
 
         @callback
         def _unregister() -> None:
             self._needs[key] -= 1
             if self._needs[key] <= 0:
                 del self._needs[key]
-                self._needs_changed()
+                self._needs_listeners.async_call()
 
         return _unregister
 
@@ -110,13 +111,7 @@ class DetailCoordinator(EzvizCoordinator[DetailData]):
 
         The budget governor plans again then: what a round costs changed.
         """
-        self._needs_listeners.append(changed)
-        return lambda: self._needs_listeners.remove(changed)
-
-    @callback
-    def _needs_changed(self) -> None:
-        for changed in list(self._needs_listeners):
-            changed()
+        return self._needs_listeners.async_add(changed)
 
     def needed(self, serial: str | None = None) -> set[DetailKey]:
         """Return the (serial, topic) pairs some enabled entity reads."""

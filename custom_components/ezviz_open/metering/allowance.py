@@ -38,6 +38,7 @@ from ..const import (
     RATE_LIMIT_BACKOFF_MAX,
     RATE_LIMIT_BACKOFF_MIN,
 )
+from ..listeners import Listeners
 from .planner import CADENCES, CadenceKey
 from .usage import (
     KIND_CAPABILITIES,
@@ -68,8 +69,8 @@ class Allowance:
         self.usage = usage
         self.backoff: timedelta | None = None
         self._planned: dict[CadenceKey, timedelta] = dict(asked)
-        self._plan_listeners: list[Callable[[], None]] = []
-        self._resume_listeners: list[Callable[[], None]] = []
+        self._plan_listeners: Listeners[()] = Listeners()
+        self._resume_listeners: Listeners[()] = Listeners()
         if usage.quota_until is not None:
             # Used up before a restart or reload, within this period.
             self.backoff = QUOTA_CHECK_INTERVAL
@@ -187,14 +188,12 @@ class Allowance:
     def async_set_plan(self, intervals: Mapping[CadenceKey, timedelta]) -> None:
         """Take a new plan (the governor's) and tell the cadences."""
         self._planned = dict(intervals)
-        for follow in list(self._plan_listeners):
-            follow()
+        self._plan_listeners.async_call()
 
     @callback
     def async_add_plan_listener(self, follow: Callable[[], None]) -> CALLBACK_TYPE:
         """Call ``follow`` when the plan changes; return the undo."""
-        self._plan_listeners.append(follow)
-        return lambda: self._plan_listeners.remove(follow)
+        return self._plan_listeners.async_add(follow)
 
     # -- standing ----------------------------------------------------------------
 
@@ -214,8 +213,7 @@ class Allowance:
     @callback
     def async_add_resume_listener(self, resume: Callable[[], None]) -> CALLBACK_TYPE:
         """Call ``resume`` when the cloud accepts calls again; return the undo."""
-        self._resume_listeners.append(resume)
-        return lambda: self._resume_listeners.remove(resume)
+        return self._resume_listeners.async_add(resume)
 
     @callback
     def clear(self) -> None:
@@ -230,8 +228,7 @@ class Allowance:
         if self.backoff is not None:
             self.backoff = None
             LOGGER.info("The EZVIZ cloud accepts calls again")
-            for resume in list(self._resume_listeners):
-                resume()
+            self._resume_listeners.async_call()
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
 
 

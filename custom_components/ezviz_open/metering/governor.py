@@ -45,6 +45,7 @@ from ..const import (
     ISSUE_BUDGET_FLOORS,
     LOGGER,
 )
+from ..listeners import Listeners
 from .planner import (
     CADENCES,
     CadenceKey,
@@ -125,7 +126,7 @@ class BudgetGovernor:
         self.reserve = int(options.get(CONF_BUDGET_RESERVE, DEFAULT_BUDGET_RESERVE))
         self.asked = asked_intervals(options)
         self.plan: Plan | None = None
-        self._listeners: list[CALLBACK_TYPE] = []
+        self._listeners: Listeners[()] = Listeners()
         self._push_timer: CALLBACK_TYPE | None = None
         self._replan_soon: asyncio.Handle | None = None
         self._account_fresh = False
@@ -187,13 +188,7 @@ class BudgetGovernor:
     @callback
     def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call ``update`` when the plan changes; return the undo."""
-        self._listeners.append(update)
-
-        @callback
-        def _remove() -> None:
-            self._listeners.remove(update)
-
-        return _remove
+        return self._listeners.async_add(update)
 
     @callback
     def async_replan(self) -> None:
@@ -211,8 +206,7 @@ class BudgetGovernor:
         old, self.plan = self.plan, new
         self._apply(new, old)
         self._update_issue(new, old)
-        for update in list(self._listeners):
-            update()
+        self._listeners.async_call()
 
     def _apply(self, new: Plan, old: Plan | None) -> None:
         intervals = new.intervals

@@ -16,6 +16,7 @@ from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.util import dt as dt_util
 
 from ..const import LOGGER
+from ..listeners import Listeners
 
 #: Push counts as healthy this long after the last verified message (of any
 #: type): an hour without one, polling takes over presence and alarms again.
@@ -28,7 +29,7 @@ class PushHealth:
     def __init__(self) -> None:
         """Start unproven: polling carries presence and alarms."""
         self._seen_at: datetime | None = None
-        self._listeners: list[CALLBACK_TYPE] = []
+        self._listeners: Listeners[()] = Listeners()
 
     @property
     def healthy(self) -> bool:
@@ -46,13 +47,7 @@ class PushHealth:
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call ``listener`` when push becomes healthy or is found wanting."""
-        self._listeners.append(listener)
-
-        @callback
-        def _remove() -> None:
-            self._listeners.remove(listener)
-
-        return _remove
+        return self._listeners.async_add(listener)
 
     @callback
     def async_seen(self) -> None:
@@ -60,7 +55,7 @@ class PushHealth:
         healthy = self.healthy
         self._seen_at = dt_util.utcnow()
         if not healthy:
-            self._changed()
+            self._listeners.async_call()
 
     @callback
     def async_missed(self, what: str) -> None:
@@ -69,9 +64,4 @@ class PushHealth:
             return
         LOGGER.debug("Polling found %s push did not deliver", what)
         self._seen_at = None
-        self._changed()
-
-    @callback
-    def _changed(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        self._listeners.async_call()

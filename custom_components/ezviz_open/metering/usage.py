@@ -50,6 +50,7 @@ from ..const import (
     PERIOD_MONTH,
     QUOTA_CHECK_INTERVAL,
 )
+from ..listeners import Listeners
 from .planner import CADENCES, CadenceKey
 
 if TYPE_CHECKING:
@@ -133,8 +134,8 @@ class RequestCounter:
         )
         self.total = 0
         self._by_kind: dict[str, int] = {}
-        self._listeners: list[Callable[[], None]] = []
-        self._period_listeners: list[Callable[[bool], None]] = []
+        self._listeners: Listeners[()] = Listeners()
+        self._period_listeners: Listeners[bool] = Listeners()
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._save_pending = False
         #: While the call quota is used up (10007): when it is assumed to
@@ -238,13 +239,7 @@ class RequestCounter:
     @callback
     def async_add_listener(self, update_callback: Callable[[], None]) -> CALLBACK_TYPE:
         """Call ``update_callback`` when the count changes; return the undo."""
-        self._listeners.append(update_callback)
-
-        @callback
-        def _remove() -> None:
-            self._listeners.remove(update_callback)
-
-        return _remove
+        return self._listeners.async_add(update_callback)
 
     @callback
     def async_add_period_listener(
@@ -254,13 +249,7 @@ class RequestCounter:
 
         It is told whether polling was held back (the allowance was spent).
         """
-        self._period_listeners.append(period_callback)
-
-        @callback
-        def _remove() -> None:
-            self._period_listeners.remove(period_callback)
-
-        return _remove
+        return self._period_listeners.async_add(period_callback)
 
     @callback
     def async_count(self, path: str) -> None:
@@ -274,8 +263,7 @@ class RequestCounter:
         if self.total == self.polling_allowance:
             self._async_update_issue()
         self._async_schedule_save()
-        for listener in list(self._listeners):
-            listener()
+        self._listeners.async_call()
 
     @callback
     def _async_schedule_rollover(self) -> None:
@@ -309,10 +297,8 @@ class RequestCounter:
         self._async_schedule_save()
         self._async_schedule_rollover()
         self._async_update_issue()
-        for listener in list(self._listeners):
-            listener()
-        for period_listener in list(self._period_listeners):
-            period_listener(spent)
+        self._listeners.async_call()
+        self._period_listeners.async_call(spent)
 
     @callback
     def _async_update_issue(self) -> None:
